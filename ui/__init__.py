@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: translations, session state, figures and shared widgets."""
