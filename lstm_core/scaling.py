@@ -1,0 +1,78 @@
+"""Scaling fitted on the training part only, with optional per-window (local level) normalisation.
+
+A recurrent net with tanh units learns best on inputs of order 1, and a forecaster generalises to levels it
+never saw in training (trends!) when each window is expressed relative to its own level. With a window X
+(W,), its target Y (H,), the global scale s (standard deviation of the training part) and the global mean μ:
+
+- mode "global": a = μ
+- mode "last":   a = X[W − 1]     (the last observed value: the net learns changes from "now")
+- mode "mean":   a = mean(X)
+
+    X' = (X − a) / s,   Y' = (Y − a) / s,   and back:  Ŷ = a + s · Ŷ'
+
+μ and s are computed from ``values[:train_end]`` only, so nothing in the validation or test parts (or the
+future) can change how the model sees its inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Scaler", "MODES"]
+
+MODES = ("last", "mean", "global")
+
+
+@dataclass
+class Scaler:
+    """Global mean/scale from the training part plus the window anchoring mode."""
+
+    mode: str = "last"
+    mean: float = 0.0
+    scale: float = 1.0
+
+    def fit(self, train_values) -> Scaler:
+        """Learn μ and s from the training values only (s = 1 for a constant or one-point series)."""
+        if self.mode not in MODES:
+            raise ValueError(f"unknown scaling mode {self.mode!r}")
+        x = np.asarray(train_values, dtype=np.float64).ravel()
+        x = x[np.isfinite(x)]
+        if x.size == 0:
+            raise ValueError("no finite training values to fit the scaler")
+        self.mean = float(np.mean(x))
+        s = float(np.std(x))
+        # a constant series has no spread: fall back to its magnitude, then to 1
+        self.scale = s if s > 1e-12 else (abs(self.mean) if abs(self.mean) > 1e-12 else 1.0)
+        return self
+
+    def anchor(self, X: np.ndarray) -> np.ndarray:
+        """The level a each window is expressed against: (N, W) -> (N,)."""
+        X = np.asarray(X)
+        if self.mode == "last":
+            return X[:, -1].astype(np.float64)
+        if self.mode == "mean":
+            return X.mean(axis=1, dtype=np.float64)
+        return np.full(X.shape[0], self.mean)
+
+    def transform(self, X: np.ndarray, Y: np.ndarray | None = None):
+        """(X', Y', a): scaled windows (N, W), scaled targets (N, H) or None, anchors (N,)."""
+        a = self.anchor(X)
+        Xs = (np.asarray(X, dtype=np.float64) - a[:, None]) / self.scale
+        Ys = None if Y is None else (np.asarray(Y, dtype=np.float64) - a[:, None]) / self.scale
+        return Xs, Ys, a
+
+    def inverse(self, Ys: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """Ŷ = a + s · Ŷ' for scaled predictions (N, H) and anchors (N,)."""
+        return np.asarray(a, dtype=np.float64)[:, None] + self.scale * np.asarray(Ys, dtype=np.float64)
+
+    def to_dict(self) -> dict:
+        return {"mode": self.mode, "mean": self.mean, "scale": self.scale}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Scaler:
+        sc = cls(mode=str(d["mode"]), mean=float(d["mean"]), scale=float(d["scale"]))
+        if sc.mode not in MODES or not np.isfinite(sc.mean) or not np.isfinite(sc.scale) or sc.scale <= 0:
+            raise ValueError("bad scaler")
+        return sc
