@@ -1,0 +1,11 @@
+"""LSTM Lab's NumPy core: recurrent layers with hand-written backpropagation, a dense head, losses, save/load.
+
+Imports only NumPy and the standard library, so it works from a notebook or the command line.
+"""
+
+from .errors import CoreError
+from .linear import Linear
+from .losses import huber, mae, mse
+from .recurrent import GRU, LSTM, RNN, Clamp, Trace
+
+__all__ = ["CoreError", "Linear", "LSTM", "GRU", "RNN", "Clamp", "Trace", "mse", "mae", "huber"]

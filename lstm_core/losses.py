@@ -1,0 +1,51 @@
+"""Regression losses; each returns ``(loss, dL/dpred)`` with the loss averaged over all elements.
+
+With ``d = pred - target`` and ``N`` elements::
+
+    mse   = mean(d^2)                                   dpred = 2 d / N
+    mae   = mean(|d|)                                   dpred = sign(d) / N
+    huber = mean(0.5 d^2 if |d| <= delta else delta (|d| - 0.5 delta))   dpred = clip(d, -delta, delta) / N
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .errors import CoreError
+from .recurrent import _shape_text, as_real_array
+
+
+def _diff(pred: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
+    p = np.asarray(pred)
+    dtype = p.dtype if p.dtype.kind == "f" else np.float64
+    p = as_real_array(p, "pred", dtype)
+    t = as_real_array(target, "target", dtype)
+    if p.shape != t.shape:
+        raise CoreError("errors.core.shape_mismatch", pred=_shape_text(p.shape), target=_shape_text(t.shape))
+    if p.size == 0:
+        raise CoreError("errors.core.empty_input", shape=_shape_text(p.shape))
+    return p - t, p
+
+
+def mse(pred: Any, target: Any) -> tuple[float, np.ndarray]:
+    """Mean squared error and its gradient w.r.t. ``pred``."""
+    d, _ = _diff(pred, target)
+    return float(np.mean(d * d)), d * (2.0 / d.size)
+
+
+def mae(pred: Any, target: Any) -> tuple[float, np.ndarray]:
+    """Mean absolute error and its (sub)gradient w.r.t. ``pred`` (0 where ``pred == target``)."""
+    d, _ = _diff(pred, target)
+    return float(np.mean(np.abs(d))), np.sign(d) * (1.0 / d.size)
+
+
+def huber(pred: Any, target: Any, delta: float = 1.0) -> tuple[float, np.ndarray]:
+    """Huber loss: quadratic for small errors, linear beyond ``delta`` (robust to outliers)."""
+    if not (isinstance(delta, int | float) and np.isfinite(delta) and delta > 0):
+        raise CoreError("errors.core.bad_config", name="delta", value=str(delta))
+    d, _ = _diff(pred, target)
+    a = np.abs(d)
+    loss = np.where(a <= delta, 0.5 * d * d, delta * (a - 0.5 * delta))
+    return float(np.mean(loss)), np.clip(d, -delta, delta) * (1.0 / d.size)
