@@ -18,11 +18,24 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
+
+from . import metrics
+from .baselines import Forecast, conformal_halfwidths, default_baselines, intervals_from_residuals
 from .errors import CoreError
+from .io import load_arrays, save_arrays
+from .linear import Linear
+from .recurrent import GRU, LSTM, RNN
+from .scaling import Scaler
+from .train import BatchInfo, EpochInfo, History, SequenceRegressor, TrainConfig, fit_model
+from .windows import chronological_split, make_windows
 
-__all__ = ["ForecastConfig"]
+__all__ = ["ForecastConfig", "Forecaster", "Forecast", "FitHistory", "min_points"]
 
 CELLS = ("lstm", "gru", "rnn")
 STRATEGIES = ("direct", "recursive")
@@ -192,3 +205,414 @@ class ForecastConfig:
                 value = float(value)
             kwargs[key] = value
         return cls(**kwargs).validate()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The forecaster
+# ----------------------------------------------------------------------------------------------------------
+
+FORMAT = "lstm-lab-forecaster"
+FORMAT_VERSION = 1
+_NETS = {"lstm": LSTM, "gru": GRU, "rnn": RNN}
+
+
+@dataclass
+class FitHistory:
+    """How ``Forecaster.fit`` went: curves of member 0 (what the app draws), every member, and the status.
+
+    status: "completed" | "early_stopped" | "cancelled" | "diverged" (the worst over the members, in the
+    order cancelled > diverged > early_stopped > completed); ``message_key`` / ``message_params`` explain it.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    best_epoch: int = 0
+    status: str = "completed"
+    message_key: str = "engine.status.completed"
+    message_params: dict = field(default_factory=dict)
+    fit_seconds: float = 0.0
+    members: list[History] = field(default_factory=list)
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.train_loss)
+
+    def to_dict(self) -> dict:
+        return {
+            "train_loss": list(self.train_loss),
+            "val_loss": list(self.val_loss),
+            "best_epoch": self.best_epoch,
+            "status": self.status,
+            "message_key": self.message_key,
+            "message_params": dict(self.message_params),
+            "fit_seconds": self.fit_seconds,
+            "members": [h.to_dict() for h in self.members],
+        }
+
+
+def _as_series(values, name: str = "values") -> np.ndarray:
+    try:
+        x = np.asarray(values, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise CoreError("errors.engine.non_finite", count=-1) from None
+    bad = int(np.count_nonzero(~np.isfinite(x)))
+    if bad:
+        raise CoreError("errors.engine.non_finite", count=bad)
+    return x
+
+
+def _levels(levels) -> tuple[int, ...]:
+    out = []
+    for level in levels or ():
+        try:
+            value = float(level)
+        except (TypeError, ValueError):
+            raise CoreError("errors.engine.bad_level", value=str(level)) from None
+        if not (1 <= value <= 99) or value != round(value):
+            raise CoreError("errors.engine.bad_level", value=str(level))
+        out.append(int(value))
+    return tuple(sorted(set(out)))
+
+
+def min_points(cfg: ForecastConfig) -> int:
+    """Smallest series length this config can train on: one training window and one validation horizon."""
+    Hm = cfg.horizon if cfg.strategy == "direct" else 1
+    for n in range(cfg.window + Hm + 1, 100_000):
+        train_end, val_end = chronological_split(n, cfg.val_fraction, cfg.test_fraction)
+        if train_end - cfg.window - Hm + 1 >= 1 and val_end - max(train_end, cfg.window) >= Hm:
+            return n
+    return 100_000
+
+
+class Forecaster:
+    """Learns one series and forecasts it (see the module docstring for the pipeline)."""
+
+    def __init__(self, config: ForecastConfig | None = None) -> None:
+        self.config = (config or ForecastConfig()).validate()
+        self.models: list[SequenceRegressor] = []
+        self.scaler: Scaler | None = None
+        self.values: np.ndarray | None = None
+        self.history: FitHistory | None = None
+        self.split_indices: tuple[int, int] | None = None
+        self.residuals: np.ndarray | None = None  # (n_cal, H) held-out errors for the conformal intervals
+
+    # -- building -------------------------------------------------------------------------------------
+    @property
+    def model_horizon(self) -> int:
+        """Outputs of the head: H for "direct", 1 for "recursive"."""
+        return self.config.horizon if self.config.strategy == "direct" else 1
+
+    def _build(self, k: int) -> SequenceRegressor:
+        cfg = self.config
+        seed = cfg.seed + 1000 * k
+        net = _NETS[cfg.cell](
+            1, cfg.hidden_size, num_layers=cfg.num_layers, bidirectional=cfg.bidirectional, seed=seed, dtype=cfg.dtype
+        )
+        D = 2 if cfg.bidirectional else 1
+        head = Linear(D * cfg.hidden_size, self.model_horizon, seed=seed + 1, dtype=cfg.dtype)
+        return SequenceRegressor(net, head)
+
+    def num_parameters(self) -> int:
+        """Trainable numbers in one ensemble member (net + head)."""
+        return (self.models[0] if self.models else self._build(0)).num_parameters()
+
+    def _train_config(self, member: int) -> TrainConfig:
+        cfg = self.config
+        return TrainConfig(
+            epochs=cfg.epochs,
+            batch_size=cfg.batch_size,
+            learning_rate=cfg.learning_rate,
+            optimizer=cfg.optimizer,
+            weight_decay=cfg.weight_decay,
+            clip_norm=cfg.clip_norm,
+            loss=cfg.loss,
+            huber_delta=cfg.huber_delta,
+            patience=cfg.patience,
+            schedule=cfg.schedule,
+            seed=cfg.seed + 1000 * member,
+        )
+
+    def _xy(self, values: np.ndarray, start: int, end: int):
+        w = make_windows(values, self.config.window, self.model_horizon, start, end)
+        Xs, Ys, _ = self.scaler.transform(w.X, w.Y)
+        return Xs[:, :, None], Ys  # (N, W, 1), (N, Hm)
+
+    # -- fitting --------------------------------------------------------------------------------------
+    def fit(
+        self,
+        values,
+        callback: Callable[[EpochInfo], Any] | None = None,
+        batch_callback: Callable[[BatchInfo], Any] | None = None,
+    ) -> FitHistory:
+        """Train every ensemble member on the training part, early-stopping on validation, then calibrate.
+
+        Never raises for divergence or cancellation (see ``FitHistory.status``); raises ``CoreError`` for a
+        series that is too short or not finite.
+        """
+        cfg = self.config
+        x = _as_series(values)
+        needed = min_points(cfg)
+        if x.size < needed:
+            raise CoreError("errors.engine.too_short", n=int(x.size), needed=int(needed))
+        train_end, val_end = chronological_split(x.size, cfg.val_fraction, cfg.test_fraction)
+        self.values = x
+        self.split_indices = (train_end, val_end)
+        self.scaler = Scaler(cfg.scaling).fit(x[:train_end])
+        X, Y = self._xy(x, 0, train_end)
+        Xv, Yv = self._xy(x, train_end, val_end)
+        t0 = time.perf_counter()
+        self.models = []
+        histories: list[History] = []
+        for k in range(cfg.ensemble):
+            model = self._build(k)
+            h = fit_model(
+                model, X, Y, Xv, Yv, self._train_config(k), callback, batch_callback,
+                member=k, members=cfg.ensemble, forecaster=self,
+            )
+            if h.epochs_run > 0 or not self.models:
+                self.models.append(model)
+                histories.append(h)
+            if h.status == "cancelled":
+                break
+        self.residuals = self._held_out_residuals()
+        order = ("cancelled", "diverged", "early_stopped", "completed")
+        worst = min(histories, key=lambda h: order.index(h.status))
+        h0 = histories[0]
+        self.history = FitHistory(
+            train_loss=list(h0.train_loss),
+            val_loss=list(h0.val_loss),
+            best_epoch=h0.best_epoch,
+            status=worst.status,
+            message_key=worst.message_key,
+            message_params=dict(worst.message_params),
+            fit_seconds=time.perf_counter() - t0,
+            members=histories,
+        )
+        return self.history
+
+    def _check_fitted(self) -> None:
+        if not self.models or self.scaler is None or self.values is None:
+            raise CoreError("errors.engine.not_fitted")
+
+    # -- predicting -----------------------------------------------------------------------------------
+    def _predict_scaled(self, Xs: np.ndarray) -> np.ndarray:
+        """Ensemble mean of the heads' outputs for scaled windows (N, W) -> (N, Hm), float64."""
+        x3 = Xs[:, :, None].astype(self.config.dtype)
+        out = np.zeros((Xs.shape[0], self.model_horizon))
+        for model in self.models:
+            out += model.predict(x3)
+        return out / len(self.models)
+
+    def paths(self, values, origins, horizon: int) -> np.ndarray:
+        """Mean forecasts (len(origins), horizon) made at each origin o from ``values[:o]`` only (batched)."""
+        self._check_fitted()
+        x = np.asarray(values, dtype=np.float64)
+        origins = np.asarray(origins, dtype=np.int64)
+        W = self.config.window
+        if origins.size and origins.min() < W:
+            raise CoreError("errors.engine.bad_window", expected=W, got=int(origins.min()))
+        X = x[origins[:, None] + np.arange(-W, 0)[None, :]]  # (O, W)
+        out = np.zeros((origins.size, horizon))
+        done = 0
+        while done < horizon:
+            Xs, _, a = self.scaler.transform(X)
+            step = self.scaler.inverse(self._predict_scaled(Xs), a)  # (O, Hm)
+            take = min(step.shape[1], horizon - done)
+            out[:, done : done + take] = step[:, :take]
+            done += take
+            X = np.concatenate([X, step[:, :take]], axis=1)[:, -W:]  # feed the forecast back
+        return out
+
+    def _held_out_residuals(self) -> np.ndarray:
+        """Errors y − ŷ of forecasts made at every origin after the training part: (n_origins, H), NaN past the end."""
+        x = self.values
+        n, H = x.size, self.config.horizon
+        train_end = self.split_indices[0]
+        origins = np.arange(max(train_end, self.config.window), n)
+        if origins.size == 0:
+            return np.full((0, H), np.nan)
+        pred = self.paths(x, origins, H)
+        idx = origins[:, None] + np.arange(H)[None, :]
+        actual = np.where(idx < n, x[np.minimum(idx, n - 1)], np.nan)
+        return actual - pred
+
+    def predict_from(self, history_values, horizon: int | None = None, levels=(80, 95)) -> Forecast:
+        """Forecast ``horizon`` steps after ``history_values`` (its last ``window`` values are used)."""
+        self._check_fitted()
+        x = _as_series(history_values)
+        H = self.config.horizon if horizon is None else horizon
+        if isinstance(H, bool) or not isinstance(H, int | np.integer) or not 1 <= H <= 10_000:
+            raise CoreError("errors.engine.bad_horizon", value=str(horizon), max=10_000)
+        if x.size < self.config.window:
+            raise CoreError("errors.engine.bad_window", expected=self.config.window, got=int(x.size))
+        mean = self.paths(x, np.array([x.size]), int(H))[0]
+        return intervals_from_residuals(mean, self.residuals, _levels(levels))
+
+    def predict(self, horizon: int | None = None, levels=(80, 95)) -> Forecast:
+        """Forecast after the end of the fitted series, with split-conformal intervals."""
+        self._check_fitted()
+        return self.predict_from(self.values, horizon, levels)
+
+    def trace(self, window) -> Any:
+        """Core trace of ensemble member 0 on ``window`` (T,) in the series' units, scaled as in training.
+
+        The window is anchored and scaled exactly like the training inputs, so the gates show what the
+        trained network does on it; batch of one, any length T ≥ 1.
+        """
+        self._check_fitted()
+        w = _as_series(window)
+        if w.size < 1:
+            raise CoreError("errors.engine.bad_window", expected=self.config.window, got=0)
+        Xs, _, _ = self.scaler.transform(w[None, :])
+        _, trace = self.models[0].net.forward(Xs[:, :, None].astype(self.config.dtype))
+        return trace
+
+    # -- evaluation -----------------------------------------------------------------------------------
+    def evaluate(self, levels=(80, 95)) -> dict:
+        """Metrics on the validation and test parts for the model and every baseline, with what to draw.
+
+        Each part [start, end) is forecast in consecutive blocks of H steps, each block from origin o using
+        ``values[:o]`` only (1..H steps ahead, like the real use). Returns::
+
+            {"split": (train_end, val_end), "season_length": m, "mase_scale": s,
+             "parts": {"validation" | "test": {"index": (n,), "actual": (n,),
+                       "predictions": {method: (n,)}, "lower": {method: {level: (n,)}}, "upper": {...},
+                       "metrics": {method: {"mae", "rmse", "mape", "smape", "mase", "coverage_<level>"}}}}}
+
+        method is "model" and the names of ``default_baselines``; MASE is scaled by the training part's
+        in-sample seasonal naive error.
+        """
+        self._check_fitted()
+        lv = _levels(levels)
+        x = self.values
+        train_end, val_end = self.split_indices
+        m = self.config.season_length
+        H = self.config.horizon
+        out: dict[str, Any] = {
+            "split": (train_end, val_end),
+            "season_length": m,
+            "mase_scale": metrics.mase_scale(x[:train_end], m),
+            "parts": {},
+        }
+        for part, start, end in (("validation", train_end, val_end), ("test", val_end, x.size)):
+            start = max(start, self.config.window)
+            if end - start < 1:
+                continue
+            out["parts"][part] = self._evaluate_part(start, end, H, m, lv)
+        return out
+
+    def _evaluate_part(self, start: int, end: int, H: int, m: int, levels: tuple[int, ...]) -> dict:
+        x = self.values
+        origins = np.arange(start, end, H)
+        steps = np.minimum(H, end - origins)
+        idx = np.concatenate([np.arange(o, o + s) for o, s in zip(origins, steps)])
+        insample = x[: self.split_indices[0]]
+        methods: dict[str, np.ndarray] = {"model": self.paths(x, origins, H)}
+        widths: dict[str, dict[int, np.ndarray]] = {
+            "model": {lv: conformal_halfwidths(self.residuals, lv) for lv in levels}
+        }
+        for name, base in default_baselines(m).items():
+            if start < base.min_history():
+                continue
+            methods[name] = base.paths(x, origins, H)
+            res = base.fit(x[:start]).residuals(H)
+            widths[name] = {lv: conformal_halfwidths(res, lv) for lv in levels}
+        part = {"index": idx, "actual": x[idx], "predictions": {}, "lower": {}, "upper": {}, "metrics": {}}
+        for name, paths in methods.items():
+            pred = np.concatenate([paths[i, :s] for i, s in enumerate(steps)])
+            w = {lv: np.concatenate([q[:s] for s in steps]) for lv, q in widths[name].items()}
+            part["predictions"][name] = pred
+            part["lower"][name] = {lv: pred - w[lv] for lv in levels}
+            part["upper"][name] = {lv: pred + w[lv] for lv in levels}
+            part["metrics"][name] = metrics.summary(
+                x[idx], pred, insample, m, {lv: (pred - w[lv], pred + w[lv]) for lv in levels}
+            )
+        return part
+
+    def fitted_values(self) -> tuple[np.ndarray, np.ndarray]:
+        """One-step-ahead in-sample fit: (index (n,), ŷ (n,)) for every origin from ``window`` to the end."""
+        self._check_fitted()
+        origins = np.arange(self.config.window, self.values.size)
+        return origins, self.paths(self.values, origins, 1)[:, 0]
+
+    # -- save / load ----------------------------------------------------------------------------------
+    def save(self, path_or_file) -> None:
+        """Write one .npz (no pickle): every member's weights, the series, residuals, scaler, config as JSON."""
+        self._check_fitted()
+        arrays: dict[str, np.ndarray] = {"series": self.values, "residuals": self.residuals}
+        for k, model in enumerate(self.models):
+            for name, value in model.params.items():
+                arrays[f"m{k}.{name}"] = value
+        meta = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "config": self.config.to_dict(),
+            "scaler": self.scaler.to_dict(),
+            "split": list(self.split_indices),
+            "members": len(self.models),
+            "history": self.history.to_dict() if self.history else None,
+        }
+        save_arrays(path_or_file, arrays, meta)
+
+    @classmethod
+    def load(cls, path_or_file_or_bytes) -> Forecaster:
+        """Read a file written by ``save``; every array and setting is checked (CoreError with a key)."""
+        arrays, meta = load_arrays(path_or_file_or_bytes)
+
+        def bad(reason: str) -> CoreError:
+            return CoreError("errors.engine.bad_model_file", reason=reason)
+
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise bad("format")
+        if meta.get("version") != FORMAT_VERSION:
+            raise bad("version")
+        try:
+            cfg = ForecastConfig.from_dict(meta["config"])
+            scaler = Scaler.from_dict(meta["scaler"])
+            members = int(meta["members"])
+            split = tuple(int(v) for v in meta["split"])
+        except CoreError:
+            raise
+        except (KeyError, TypeError, ValueError):
+            raise bad("config") from None
+        fc = cls(cfg)
+        if not 1 <= members <= cfg.ensemble:
+            raise bad("members")
+        series = arrays.get("series")
+        residuals = arrays.get("residuals")
+        if series is None or series.ndim != 1 or series.size < cfg.window or not np.isfinite(series).all():
+            raise bad("series")
+        if residuals is None or residuals.ndim != 2 or residuals.shape[1] != cfg.horizon:
+            raise bad("residuals")
+        if len(split) != 2 or not 0 < split[0] <= split[1] <= series.size:
+            raise bad("split")
+        expected = {"series", "residuals"}
+        for k in range(members):
+            model = fc._build(k)
+            for name, live in model.params.items():
+                key = f"m{k}.{name}"
+                expected.add(key)
+                value = arrays.get(key)
+                if value is None or value.shape != live.shape or not np.isfinite(value).all():
+                    raise bad(key)
+                np.copyto(live, value.astype(live.dtype))
+            fc.models.append(model)
+        extra = set(arrays) - expected
+        if extra:
+            raise bad(sorted(extra)[0])
+        fc.values = series.astype(np.float64)
+        fc.residuals = residuals.astype(np.float64)
+        fc.scaler = scaler
+        fc.split_indices = (split[0], split[1])
+        hist = meta.get("history")
+        if isinstance(hist, dict):
+            fc.history = FitHistory(
+                train_loss=list(hist.get("train_loss", [])),
+                val_loss=list(hist.get("val_loss", [])),
+                best_epoch=int(hist.get("best_epoch", 0)),
+                status=str(hist.get("status", "completed")),
+                message_key=str(hist.get("message_key", "engine.status.completed")),
+                message_params=dict(hist.get("message_params", {})),
+                fit_seconds=float(hist.get("fit_seconds", 0.0)),
+            )
+        return fc
