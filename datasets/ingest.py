@@ -1,0 +1,770 @@
+"""Read a user's table (bytes or a path) into one float series, saying what was detected and what was changed.
+
+Real exports are messy: spreadsheet "Unicode text" in UTF-16, cp1252 accents, ``;`` with decimal commas, a few
+lines of metadata above the header and notes below the table, month names in Portuguese, duplicated or unsorted
+timestamps, ``-9999`` for "no reading". pandas does the parsing; this module only decides *how* to parse (the
+detection logic), then checks and cleans the result. Every choice is reported in ``Detected`` so the app can show
+it and let the user override any one of them by calling ``read_table`` again with that argument set.
+
+Nothing here keeps state: a failed read raises ``DataError`` and leaves whatever the caller had untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from datasets.bundled import season_length_for
+from datasets.errors import DataError, DataWarning
+
+MAX_BYTES = 10 * 1024 * 1024
+MIN_POINTS = 3
+DELIMITERS = (";", "\t", "|", ",")  # tie-break order: a comma is also a decimal mark, so it loses ties
+SENTINELS = (-9999.0, -99999.0, -999.0, -9999.9, -999.9, 9999.0, 99999.0)
+_SAMPLE_HEAD, _SAMPLE_TAIL = 400, 60
+
+_MONTHS = {
+    # Portuguese
+    "janeiro": 1, "fevereiro": 2, "março": 3, "marco": 3, "abril": 4, "maio": 5, "junho": 6, "julho": 7,
+    "agosto": 8, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
+    "fev": 2, "mar": 3, "abr": 4, "mai": 5, "jun": 6, "jul": 7, "ago": 8, "set": 9, "out": 10, "dez": 12,
+    # English
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "apr": 4, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_RE = re.compile(
+    r"^\s*(?:(?P<name1>[^\W\d_]{3,9})\.?(?:\s+de)?[\s/\-.]*(?P<year1>\d{4}|\d{2})"
+    r"|(?P<year2>\d{4})[\s/\-.]*(?P<name2>[^\W\d_]{3,9})\.?)\s*$",
+    re.IGNORECASE,
+)
+_DATE_HINTS = ("date", "data", "time", "tempo", "timestamp", "dia", "day", "mes", "mês", "month", "ano", "year",
+               "period", "período", "periodo", "quarter", "trimestre", "semana", "week", "dt", "datetime", "referência",
+               "referencia", "competência", "competencia")
+_YEAR_HINTS = ("year", "ano", "yr")
+_HOUR_HINTS = ("hour", "hora", "time", "horário", "horario", "hh")
+_VALUE_HINTS = ("value", "valor", "close", "fechamento", "price", "preço", "preco", "total", "count", "y",
+                "quantidade", "vendas", "sales", "demand", "demanda", "temp", "temperatura")
+_ID_HINTS = ("id", "index", "índice", "indice", "row", "linha", "n", "#", "seq")
+_NUMBER_CLEAN = re.compile(r"[\s\u00a0\u202f%]|R\$|US\$|\$|€|£")
+
+# Candidate frequencies, coarsest first, with their shortest step in seconds (months can be 28 days).
+_FREQS: list[tuple[str, float]] = [
+    ("YS", 365 * 86400), ("YE", 365 * 86400), ("QS", 89 * 86400), ("QE", 89 * 86400),
+    ("MS", 28 * 86400), ("ME", 28 * 86400), ("W", 7 * 86400), ("B", 86400), ("D", 86400),
+    ("12h", 43200), ("6h", 21600), ("3h", 10800), ("h", 3600), ("30min", 1800), ("15min", 900),
+    ("10min", 600), ("5min", 300), ("min", 60), ("s", 1),
+]
+
+
+@dataclass
+class Detected:
+    """Every choice ``read_table`` made; pass any field back as an argument to override it."""
+
+    encoding: str
+    delimiter: str | None
+    decimal: str
+    thousands: str | None
+    header_row: int | None  # 0-based line of the header in the decoded text; None when there is no header
+    date_column: str | None
+    value_column: str
+    numeric_columns: list[str] = field(default_factory=list)
+    all_columns: list[str] = field(default_factory=list)
+    dayfirst: bool | None = None
+    frequency: str | None = None
+    season_length: int = 1
+
+
+@dataclass
+class TableResult:
+    """The series read from a table, what was detected, and what was changed on the way."""
+
+    series: pd.Series
+    detected: Detected
+    warnings: list[DataWarning] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------- bytes and text
+
+
+def _read_source(source: bytes | str | os.PathLike, max_bytes: int) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    elif isinstance(source, str) and ("\n" in source or not source.strip()):
+        data = source.encode("utf-8")  # CSV text passed directly
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            raise DataError("errors.data.file_not_found", path=str(source)) from None
+        if size > max_bytes:
+            raise DataError("errors.data.too_big", size_mb=round(size / 2**20, 1), max_mb=round(max_bytes / 2**20, 1))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise DataError("errors.data.file_not_found", path=str(source)) from None
+    else:
+        raise DataError("errors.data.bad_option", name="source", value=type(source).__name__)
+    if len(data) > max_bytes:
+        raise DataError("errors.data.too_big", size_mb=round(len(data) / 2**20, 1), max_mb=round(max_bytes / 2**20, 1))
+    return data
+
+
+def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
+    """Text and the encoding used. Spreadsheet and binary bytes are refused before any decoding."""
+    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise DataError("errors.data.spreadsheet_file")
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError):
+            raise DataError("errors.data.bad_encoding", encoding=encoding) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16"
+    head = data[:4096]
+    if head and head.count(b"\x00") > len(head) // 4:
+        # UTF-16 without a byte-order mark: ASCII text leaves every other byte zero.
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > 0.8 * len(head[1::2]) and even < 0.1 * len(head[0::2]):
+            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+        if even > 0.8 * len(head[0::2]) and odd < 0.1 * len(head[1::2]):
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
+        raise DataError("errors.data.binary_file")
+    if b"\x00" in head:
+        raise DataError("errors.data.binary_file")
+    try:
+        text, enc = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, enc = data.decode("cp1252", errors="replace"), "cp1252"
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v" or ch == "\ufffd")
+    if sample and controls > 0.05 * len(sample):
+        raise DataError("errors.data.binary_file")
+    return text, enc
+
+
+# ---------------------------------------------------------------------------------------------- table layout
+
+
+def _fields(line: str, delimiter: str | None) -> list[str]:
+    if delimiter is None:
+        return [line]
+    try:
+        return next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
+    except (csv.Error, StopIteration):
+        return line.split(delimiter)
+
+
+def _run_length(counts: list[int], k: int) -> tuple[int, int]:
+    """(start, length) of the longest run of lines with ``k`` fields, blank lines (count 0) ignored."""
+    best, best_start, cur, cur_start = 0, 0, 0, None
+    for i, c in enumerate(counts):
+        if c == 0:
+            continue
+        if c == k:
+            if cur_start is None:
+                cur_start, cur = i, 0
+            cur += 1
+            if cur > best:
+                best, best_start = cur, cur_start
+        else:
+            cur_start, cur = None, 0
+    return best_start, best
+
+
+def _detect_delimiter(lines: list[str]) -> tuple[str | None, int]:
+    """The delimiter whose most common field count (≥ 2) covers the longest consecutive block of lines."""
+    best: tuple[int, int, str | None, int] = (0, 0, None, 1)
+    for rank, delim in enumerate(DELIMITERS):
+        counts = [len(_fields(ln, delim)) if ln.strip() else 0 for ln in lines]
+        modes = Counter(c for c in counts if c >= 2)
+        if not modes:
+            continue
+        for k, _ in modes.most_common(3):
+            _, length = _run_length(counts, k)
+            score = (length, -rank)
+            if score > best[:2]:
+                best = (length, -rank, delim, k)
+    if best[2] is None:
+        return None, 1
+    return best[2], best[3]
+
+
+def _is_number(token: str) -> bool:
+    t = _NUMBER_CLEAN.sub("", token.strip().strip('"'))
+    if not t:
+        return False
+    t = t.replace(".", "").replace(",", "") if re.fullmatch(r"[+-]?[\d.,]+", t) else t
+    try:
+        float(t)
+    except ValueError:
+        return False
+    return t.lower() not in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity")
+
+
+# ---------------------------------------------------------------------------------------------- numbers
+
+
+def _detect_decimal(tokens: list[str], delimiter: str | None) -> tuple[str, str | None]:
+    """Decimal mark and thousands separator from unambiguous tokens; ambiguous ones follow the delimiter."""
+    votes = Counter()
+    thousands_seen = Counter()
+    for raw in tokens:
+        t = _NUMBER_CLEAN.sub("", raw.strip())
+        if not re.fullmatch(r"[+-]?\d[\d.,]*", t):
+            continue
+        has_dot, has_comma = "." in t, "," in t
+        if has_dot and has_comma:
+            dec = "," if t.rfind(",") > t.rfind(".") else "."
+            votes[dec] += 3
+            thousands_seen["." if dec == "," else ","] += 1
+        elif has_comma:
+            if t.count(",") > 1:
+                votes["."] += 2
+                thousands_seen[","] += 1
+            elif not re.fullmatch(r"[+-]?\d{1,3},\d{3}", t):
+                votes[","] += 2
+            else:
+                votes["ambiguous_comma"] += 1
+        elif has_dot:
+            if t.count(".") > 1:
+                votes[","] += 2
+                thousands_seen["."] += 1
+            elif not re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", t):
+                votes["."] += 2
+            else:
+                votes["ambiguous_dot"] += 1
+    if votes[","] > votes["."]:
+        decimal = ","
+    elif votes["."] > votes[","]:
+        decimal = "."
+    elif votes["ambiguous_comma"] or votes["ambiguous_dot"]:
+        # Only "1,234"/"1.234": a ';'-separated export is almost always a decimal-comma locale.
+        decimal = "," if delimiter in (";", "\t", "|") and votes["ambiguous_comma"] >= votes["ambiguous_dot"] else "."
+        if votes["ambiguous_dot"] and delimiter == ";":
+            decimal = ","
+    else:
+        decimal = "," if delimiter == ";" else "."
+    other = "." if decimal == "," else ","
+    thousands = other if thousands_seen[other] or votes[f"ambiguous_{'comma' if other == ',' else 'dot'}"] else None
+    if delimiter == "," and decimal == ",":
+        decimal, thousands = ".", None
+    if thousands == delimiter:
+        thousands = None
+    return decimal, thousands
+
+
+def _to_float(col: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    """Strings to float64; anything that is not a number (``NA``, ``-``, ``null``, text) becomes NaN."""
+    s = col.astype("string").str.strip()
+    if s.str.contains(r"[\s\u00a0\u202f%$€£]", regex=True).any():
+        s = s.str.replace(_NUMBER_CLEAN, "", regex=True)
+    if thousands:
+        s = s.str.replace(thousands, "", regex=False)
+    if decimal != ".":
+        s = s.str.replace(decimal, ".", regex=False)
+    return pd.to_numeric(s, errors="coerce").astype(np.float64)
+
+
+# ---------------------------------------------------------------------------------------------- dates
+
+
+def _calendar_score(parsed: pd.Series) -> tuple[int, float]:
+    """(sits on a calendar grid, share parsed): used to choose between day-first and month-first readings."""
+    ok = parsed.notna()
+    idx = pd.DatetimeIndex(parsed[ok]).sort_values().unique()
+    return (int(_infer_frequency(idx) is not None), float(ok.mean()))
+
+
+def _month_name_dates(s: pd.Series) -> pd.Series | None:
+    parts = s.str.extract(_MONTH_RE)
+    name = parts["name1"].fillna(parts["name2"]).str.lower()
+    year = parts["year1"].fillna(parts["year2"])
+    month = name.map(_MONTHS)
+    ok = month.notna() & year.notna()
+    if ok.sum() < 0.9 * s.notna().sum():
+        return None
+    y = pd.to_numeric(year, errors="coerce")
+    y = y.where(y >= 100, y + 2000)
+    frame = pd.DataFrame({"year": y, "month": month, "day": 1})
+    return pd.to_datetime(frame.where(ok), errors="coerce")
+
+
+def _parse_dates(col: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, bool | None, str] | None:
+    """Datetimes (naive) for a text column, the day-first choice, and the kind of format; None if not dates."""
+    s = col.astype("string").str.strip()
+    present = s[s.notna() & (s != "")]
+    if present.empty:
+        return None
+    sample = present.iloc[:200]
+
+    def share(pattern: str) -> float:
+        return float(sample.str.fullmatch(pattern, case=False).mean())
+
+    if share(r"\d{4}\s*[-/ ]?\s*[Qq][1-4]") >= 0.9 or share(r"[Qq][1-4]\s*[-/ ]?\s*\d{4}") >= 0.9:
+        year = s.str.extract(r"(\d{4})", expand=False)
+        quarter = s.str.extract(r"[Qq]([1-4])", expand=False)
+        text = year + "-" + ((pd.to_numeric(quarter, errors="coerce") - 1) * 3 + 1).astype("Int64").astype("string")
+        return pd.to_datetime(text, format="%Y-%m", errors="coerce"), dayfirst, "quarter"
+    if share(r"\d{4}") >= 0.9:
+        years = pd.to_numeric(s, errors="coerce")
+        if years.dropna().between(1000, 2500).all():
+            return pd.to_datetime(s, format="%Y", errors="coerce"), dayfirst, "year"
+        return None
+    if share(r"\d{4}[-/.]\d{1,2}") >= 0.9:
+        return pd.to_datetime(s.str.replace(r"[/.]", "-", regex=True), format="%Y-%m", errors="coerce"), dayfirst, "ym"
+    if share(r"\d{1,2}[-/.]\d{4}") >= 0.9:
+        return pd.to_datetime(s.str.replace(r"[/.]", "-", regex=True), format="%m-%Y", errors="coerce"), dayfirst, "my"
+    if sample.str.contains(r"[^\W\d_]{3}", regex=True).mean() >= 0.9 and not sample.str.contains(r"\d{1,2}:\d{2}").any():
+        months = _month_name_dates(s)
+        if months is not None:
+            return months, dayfirst, "month_name"
+    dmy = r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?!\d)"
+    if share(dmy + r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?") >= 0.9:
+        parts = s.str.extract("^" + dmy)
+        a = pd.to_numeric(parts[0], errors="coerce")
+        b = pd.to_numeric(parts[1], errors="coerce")
+        four = parts[2].str.len().eq(4).mean() >= 0.5
+        rest = s.str.replace("^" + dmy, "", regex=True).str.strip()
+        has_time = rest.fillna("").ne("").any()
+        tail = " %H:%M:%S" if rest.str.count(":").max() == 2 else " %H:%M"
+        normalized = (parts[0].str.zfill(2) + "/" + parts[1].str.zfill(2) + "/" + parts[2]
+                      + (" " + rest.str.replace("T", "", regex=False) if has_time else ""))
+        fmt_y = "%Y" if four else "%y"
+
+        def parse(day_first: bool) -> pd.Series:
+            fmt = ("%d/%m/" if day_first else "%m/%d/") + fmt_y + (tail if has_time else "")
+            return pd.to_datetime(normalized, format=fmt, errors="coerce")
+
+        if dayfirst is None:
+            if (a > 12).any() and not (b > 12).any():
+                dayfirst = True
+            elif (b > 12).any() and not (a > 12).any():
+                dayfirst = False
+            else:
+                # Ambiguous everywhere: keep the reading that puts the dates on a calendar; day-first on a tie.
+                first, second = parse(True), parse(False)
+                dayfirst = _calendar_score(first) >= _calendar_score(second)
+        return parse(bool(dayfirst)), dayfirst, "dmy"
+    if share(r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?") >= 0.9 or share(r"\d{4}/\d{1,2}/\d{1,2}(?:[ T].*)?") >= 0.9:
+        text = s.str.replace("/", "-", regex=False)
+        tz = text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).any()
+        try:
+            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=bool(tz))
+        except (ValueError, TypeError):
+            parsed = pd.to_datetime(text, format="mixed", errors="coerce", utc=True)
+            tz = True
+        if tz:
+            parsed = parsed.dt.tz_convert(None)
+        return parsed, dayfirst, "iso_tz" if tz else "iso"
+    if share(r"\d{8}") >= 0.9:
+        parsed = pd.to_datetime(s, format="%Y%m%d", errors="coerce")
+        if parsed.notna().mean() >= 0.9:
+            return parsed, dayfirst, "ymd_compact"
+        return None
+    if sample.str.contains(r"\d", regex=True).mean() < 0.9 or sample.str.fullmatch(r"[+-]?[\d.,]+").mean() > 0.5:
+        return None
+    try:
+        parsed = pd.to_datetime(s, format="mixed", dayfirst=bool(dayfirst), errors="coerce", utc=True)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if parsed.notna().sum() < 0.9 * len(present):
+        return None
+    return parsed.dt.tz_convert(None), dayfirst, "mixed"
+
+
+def _hour_offsets(col: pd.Series) -> pd.Series | None:
+    """Hours in a separate column (``13``, ``13:00``, ``1300``, ``1300 UTC``) as timedeltas; None if not hours."""
+    s = col.astype("string").str.strip().str.replace(r"\s*(UTC|GMT|h)$", "", regex=True, case=False)
+    hm = s.str.extract(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
+    if hm[0].notna().mean() >= 0.9:
+        h, m = pd.to_numeric(hm[0], errors="coerce"), pd.to_numeric(hm[1], errors="coerce")
+    else:
+        digits = s.str.fullmatch(r"\d{1,4}")
+        if digits.mean() < 0.9:
+            return None
+        v = pd.to_numeric(s, errors="coerce")
+        if v.max() <= 24:
+            h, m = v, v * 0
+        else:
+            h, m = v // 100, v % 100
+    if not (h.dropna().between(0, 24).all() and m.dropna().between(0, 59).all()):
+        return None
+    return pd.to_timedelta(h * 60 + m, unit="min")
+
+
+# ---------------------------------------------------------------------------------------------- frequency
+
+
+def _infer_frequency(idx: pd.DatetimeIndex) -> str | None:
+    """The coarsest calendar whose grid (from the first to the last timestamp) holds every timestamp.
+
+    Robust to gaps (a missing month still leaves every point on the monthly grid) and recognises business days
+    (weekday-only data sits on the ``B`` grid). None when the points are too irregular (the grid would be mostly
+    empty)."""
+    if len(idx) < 2:
+        return None
+    values = idx.asi8
+    unit = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[np.datetime_data(idx.dtype)[0]]
+    step = np.diff(values).min() * unit / 1e9
+    first, last = idx[0], idx[-1]
+    for alias, seconds in _FREQS:
+        if seconds > step * 1.01 + 1:
+            continue
+        if alias == "W":
+            alias = f"W-{first.day_name()[:3].upper()}"
+        try:
+            grid = pd.date_range(first, last, freq=alias)
+        except (ValueError, OverflowError):
+            continue
+        if len(grid) == 0 or grid[0] != first or len(grid) > 20 * len(idx):
+            continue
+        if idx.isin(grid).all():
+            return alias if len(grid) <= 2 * len(idx) else None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- main entry
+
+
+def _pick_column(name: str | int | None, columns: list[str], what: str) -> str | None:
+    if name is None:
+        return None
+    if isinstance(name, int) and not isinstance(name, bool):
+        if 0 <= name < len(columns):
+            return columns[name]
+        raise DataError("errors.data.unknown_column", column=str(name))
+    for col in columns:
+        if col == name:
+            return col
+    for col in columns:
+        if col.strip().lower() == str(name).strip().lower():
+            return col
+    raise DataError("errors.data.unknown_column", column=str(name))
+
+
+def _hint(name: str, hints: tuple[str, ...]) -> bool:
+    low = name.strip().lower()
+    words = re.split(r"[^\w#]+", low)
+    return low in hints or any(w in hints for w in words if w)
+
+
+def read_table(
+    source: bytes | str | os.PathLike,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    header_row: int | None = None,
+    date_column: str | int | None = None,
+    value_column: str | int | None = None,
+    dayfirst: bool | None = None,
+    frequency: str | None = None,
+    resample: str | None = None,
+    missing: str = "interpolate",
+    max_bytes: int = MAX_BYTES,
+) -> TableResult:
+    """Read one series from CSV-like bytes, text or a path; every argument left ``None`` is detected.
+
+    ``date_column=""`` forces "no date column" (integer steps). ``frequency`` overrides the detected calendar;
+    with ``resample="sum"|"mean"`` the series is aggregated to that frequency instead. ``missing`` says what to do
+    with missing values and calendar gaps: ``"interpolate"`` (linear, inside the series; leading/trailing gaps are
+    trimmed), ``"drop"`` or ``"keep"`` (NaN stays). Raises ``DataError`` for anything unusable.
+    """
+    if missing not in ("interpolate", "drop", "keep"):
+        raise DataError("errors.data.bad_option", name="missing", value=missing)
+    if resample not in (None, "sum", "mean"):
+        raise DataError("errors.data.bad_option", name="resample", value=resample)
+    if resample and not frequency:
+        raise DataError("errors.data.bad_option", name="frequency", value="")
+    if delimiter is not None and delimiter not in DELIMITERS:
+        raise DataError("errors.data.bad_option", name="delimiter", value=delimiter)
+    if decimal is not None and decimal not in (".", ","):
+        raise DataError("errors.data.bad_option", name="decimal", value=decimal)
+    if thousands is not None and thousands not in (".", ",", " ", "", "'"):
+        raise DataError("errors.data.bad_option", name="thousands", value=thousands)
+    data = _read_source(source, max_bytes)
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise DataError("errors.data.empty_file")
+    text, enc = _decode(data, encoding)
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not any(ln.strip() for ln in lines):
+        raise DataError("errors.data.empty_file")
+    warnings: list[DataWarning] = []
+
+    # ---- layout: delimiter, header, where the table starts and ends
+    head = lines[:_SAMPLE_HEAD]
+    if delimiter is None:
+        delim, k = _detect_delimiter(head)
+    else:
+        delim = delimiter
+        k = Counter(len(_fields(ln, delim)) for ln in head if ln.strip()).most_common(1)[0][0]
+    head_counts = [len(_fields(ln, delim)) if ln.strip() else 0 for ln in head]
+    if header_row is not None:
+        if not 0 <= header_row < len(lines):
+            raise DataError("errors.data.bad_option", name="header_row", value=header_row)
+        start, hdr = header_row, header_row
+        k = len(_fields(lines[header_row], delim))
+        data_start = header_row + 1
+    else:
+        start, _ = _run_length(head_counts, k)
+        data_start = start
+        while data_start < len(head) and (head_counts[data_start] != k
+                                          or not any(_is_number(f) for f in _fields(head[data_start], delim))):
+            if head_counts[data_start] not in (0, k):
+                break
+            data_start += 1
+        if data_start >= len(head) or head_counts[data_start] != k:
+            nonblank = [i for i in range(start, len(head)) if head_counts[i]]
+            if len(lines) <= _SAMPLE_HEAD and nonblank and len(nonblank) <= 2:
+                raise DataError("errors.data.header_only")
+            if data_start >= len(lines):
+                raise DataError("errors.data.header_only")
+            raise DataError("errors.data.no_numeric_column")
+        hdr = data_start - 1 if data_start > start else None
+        while hdr is not None and hdr >= start and head_counts[hdr] == 0:
+            hdr -= 1
+        if hdr is not None and hdr < start:
+            hdr = None
+    # The table ends at the last line (from the bottom) with the table's field count: notes below are dropped.
+    end = len(lines) - 1
+    for _ in range(_SAMPLE_TAIL * 5):
+        if end <= data_start:
+            break
+        ln = lines[end]
+        if ln.strip() and len(_fields(ln, delim)) == k and any(_is_number(f) for f in _fields(ln, delim)):
+            break
+        end -= 1
+    if end < data_start:
+        raise DataError("errors.data.header_only")
+    body_lines = lines[data_start:end + 1]
+    if hdr is not None:
+        names = [c.strip() or f"column_{i + 1}" for i, c in enumerate(_fields(lines[hdr], delim))]
+    else:
+        names = [f"column_{i + 1}" for i in range(k)]
+    names = names[:k] + [f"column_{i + 1}" for i in range(len(names), k)]
+    seen: Counter = Counter()
+    for i, n in enumerate(names):
+        seen[n] += 1
+        if seen[n] > 1:
+            names[i] = f"{n}_{seen[n]}"
+    try:
+        frame = pd.read_csv(
+            io.StringIO("\n".join(body_lines)), sep=delim if delim else "\x01", header=None, names=names,
+            dtype="string", keep_default_na=False, na_filter=False, skipinitialspace=True, on_bad_lines="skip",
+            engine="c", quotechar='"', index_col=False,
+        )
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        raise DataError("errors.data.no_numeric_column") from None
+    if frame.empty:
+        raise DataError("errors.data.header_only")
+    n_lines = sum(1 for ln in body_lines if ln.strip())
+    if len(frame) < n_lines:
+        warnings.append(DataWarning("warnings.data.rows_dropped", {"n": n_lines - len(frame)}))
+
+    # ---- which columns hold numbers, and how numbers are written
+    sample = frame.iloc[:500]
+    tokens = [v for col in names for v in sample[col].dropna().tolist() if v][:5000]
+    dec, thou = _detect_decimal(tokens, delim)
+    if decimal is not None:
+        dec = decimal
+        if thousands is None and thou == dec:
+            thou = None
+    if thousands is not None:
+        thou = thousands or None
+    numeric: list[str] = []
+    for col in names:
+        values = sample[col].dropna().str.strip()
+        values = values[values != ""]
+        if values.empty:
+            continue
+        parsed = _to_float(values, dec, thou)
+        if parsed.notna().mean() >= 0.5:
+            numeric.append(col)
+
+    # ---- the date column (and an optional hour column beside it)
+    dates: pd.Series | None = None
+    date_col: str | None = None
+    hour_col: str | None = None
+    day_first = dayfirst
+    if date_column == "":
+        date_col = None
+    elif date_column is not None:
+        date_col = _pick_column(date_column, names, "date")
+        got = _parse_dates(frame[date_col], dayfirst)
+        if got is None:
+            raise DataError("errors.data.bad_date_column", column=date_col)
+        dates, day_first, _ = got
+    else:
+        ordered = sorted(names, key=lambda c: (not _hint(c, _DATE_HINTS), names.index(c)))
+        for col in ordered:
+            if col in numeric and not (_hint(col, _DATE_HINTS) or col == names[0]):
+                continue
+            if col in numeric and _hint(col, _HOUR_HINTS) and not _hint(col, _YEAR_HINTS):
+                continue
+            got = _parse_dates(frame[col].iloc[:500], dayfirst)
+            if got is None or got[0].notna().mean() < 0.9:
+                continue
+            if got[2] == "year" and col in numeric and not _hint(col, _YEAR_HINTS):
+                # a numeric column of 4-digit numbers is a year only if its values step like years
+                yrs = pd.to_numeric(frame[col], errors="coerce").dropna()
+                if yrs.nunique() < 0.8 * len(yrs) or (yrs.diff().abs().dropna() > 5).mean() > 0.1:
+                    continue
+            full = _parse_dates(frame[col], dayfirst)
+            if full is None:
+                continue
+            dates, day_first, _ = full
+            date_col = col
+            break
+    if date_col is not None and dates is not None:
+        for col in names:
+            if col == date_col or not _hint(col, _HOUR_HINTS):
+                continue
+            offsets = _hour_offsets(frame[col])
+            if offsets is not None and (dates.dt.normalize() == dates).all():
+                dates = dates + offsets
+                hour_col = col
+                break
+
+    candidates = [c for c in numeric if c not in (date_col, hour_col)]
+    if value_column is not None:
+        value_col = _pick_column(value_column, names, "value")
+        if value_col == date_col:
+            raise DataError("errors.data.unknown_column", column=str(value_column))
+    else:
+        if not candidates:
+            raise DataError("errors.data.no_numeric_column")
+        hinted = [c for c in candidates if _hint(c, _VALUE_HINTS)]
+        plain = [c for c in candidates if not _hint(c, _ID_HINTS)]
+        value_col = (hinted or plain or candidates)[0]
+
+    values = _to_float(frame[value_col], dec, thou)
+    detected = Detected(
+        encoding=enc, delimiter=delim, decimal=dec, thousands=thou, header_row=hdr, date_column=date_col,
+        value_column=value_col, numeric_columns=candidates, all_columns=names, dayfirst=day_first,
+    )
+    if values.notna().sum() == 0:
+        raise DataError("errors.data.all_missing", column=value_col)
+    if np.isinf(values.to_numpy()).any():
+        raise DataError("errors.data.non_finite", n=int(np.isinf(values.to_numpy()).sum()), column=value_col)
+    arr = values.to_numpy()
+    finite = arr[~np.isnan(arr)]
+    for sentinel in SENTINELS:
+        hits = finite == sentinel
+        if hits.any():
+            rest = finite[~hits]
+            if rest.size == 0 or np.abs(rest).max() < abs(sentinel) / 5:
+                values = values.mask(values == sentinel)
+                warnings.append(DataWarning("warnings.data.sentinel_missing", {"value": f"{sentinel:g}",
+                                                                               "n": int(hits.sum())}))
+                arr = values.to_numpy()
+                finite = arr[~np.isnan(arr)]
+    if values.notna().sum() == 0:
+        raise DataError("errors.data.all_missing", column=value_col)
+
+    series = _build_series(values, dates, detected, frequency, resample, missing, warnings)
+    detected.season_length = season_length_for(detected.frequency)
+    series.name = value_col
+    return TableResult(series=series, detected=detected, warnings=warnings)
+
+
+def _build_series(values: pd.Series, dates: pd.Series | None, detected: Detected, frequency: str | None,
+                  resample: str | None, missing: str, warnings: list[DataWarning]) -> pd.Series:
+    """Index, sort, de-duplicate, put on a calendar, and fill or drop missing values."""
+    if dates is None:
+        series = pd.Series(values.to_numpy(np.float64), index=pd.RangeIndex(len(values)))
+        return _finish(series, missing, warnings, regular=True)
+    ok = dates.notna().to_numpy()
+    if not ok.all():
+        warnings.append(DataWarning("warnings.data.bad_dates_dropped", {"n": int((~ok).sum())}))
+    series = pd.Series(values.to_numpy(np.float64)[ok], index=pd.DatetimeIndex(dates.to_numpy()[ok]))
+    if series.empty:
+        raise DataError("errors.data.bad_date_column", column=detected.date_column)
+    if not series.index.is_monotonic_increasing:
+        series = series.sort_index(kind="stable")
+        warnings.append(DataWarning("warnings.data.rows_sorted", {}))
+    if series.index.has_duplicates:
+        n_dup = int(series.index.duplicated().sum())
+        how = "sum" if resample == "sum" else "mean"
+        series = series.groupby(level=0).sum(min_count=1) if how == "sum" else series.groupby(level=0).mean()
+        warnings.append(DataWarning("warnings.data.duplicates_aggregated", {"n": n_dup, "how": how}))
+    series.index.name = detected.date_column
+    if resample:
+        try:
+            offset = pd.tseries.frequencies.to_offset(frequency)
+        except ValueError:
+            raise DataError("errors.data.bad_option", name="frequency", value=frequency) from None
+        grouped = series.resample(offset)
+        series = grouped.sum(min_count=1) if resample == "sum" else grouped.mean()
+        series.index.freq = offset
+        detected.frequency = offset.freqstr
+        warnings.append(DataWarning("warnings.data.resampled", {"freq": offset.freqstr, "how": resample}))
+        return _finish(series, missing, warnings, regular=True)
+    if frequency:
+        try:
+            offset = pd.tseries.frequencies.to_offset(frequency)
+            grid = pd.date_range(series.index[0], series.index[-1], freq=offset)
+        except ValueError:
+            raise DataError("errors.data.bad_option", name="frequency", value=frequency) from None
+        if not series.index.isin(grid).all():
+            raise DataError("errors.data.frequency_mismatch", freq=frequency)
+        alias = offset.freqstr
+    else:
+        alias = _infer_frequency(series.index)
+    if alias is None:
+        warnings.append(DataWarning("warnings.data.irregular_dates", {}))
+        detected.frequency = None
+        series = series.reset_index(drop=True)
+        return _finish(series, missing, warnings, regular=True)
+    grid = pd.date_range(series.index[0], series.index[-1], freq=alias, name=series.index.name)
+    n_gaps = len(grid) - len(series)
+    if n_gaps:
+        warnings.append(DataWarning("warnings.data.gaps_found", {"n": n_gaps, "freq": alias}))
+        series = series.reindex(grid)
+    else:
+        series.index = grid
+    detected.frequency = grid.freqstr
+    return _finish(series, missing, warnings, regular=True)
+
+
+def _finish(series: pd.Series, missing: str, warnings: list[DataWarning], regular: bool) -> pd.Series:
+    n_missing = int(series.isna().sum())
+    if n_missing == len(series):
+        raise DataError("errors.data.all_missing", column="")
+    if n_missing:
+        if missing == "interpolate":
+            valid = series.notna().to_numpy()
+            first, last = int(np.argmax(valid)), len(valid) - int(np.argmax(valid[::-1]))
+            trimmed = len(series) - (last - first)
+            series = series.iloc[first:last].interpolate(method="linear")
+            warnings.append(DataWarning("warnings.data.missing_interpolated", {"n": n_missing - trimmed}))
+            if trimmed:
+                warnings.append(DataWarning("warnings.data.missing_trimmed", {"n": trimmed}))
+        elif missing == "drop":
+            series = series.dropna()
+            if isinstance(series.index, pd.DatetimeIndex):
+                series.index.freq = None
+            warnings.append(DataWarning("warnings.data.missing_dropped", {"n": n_missing}))
+        else:
+            warnings.append(DataWarning("warnings.data.missing_kept", {"n": n_missing}))
+    if len(series) < MIN_POINTS or series.notna().sum() < MIN_POINTS:
+        raise DataError("errors.data.too_short", n=int(series.notna().sum()), needed=MIN_POINTS)
+    if isinstance(series.index, pd.DatetimeIndex) and series.index.freq is None and missing != "drop":
+        freq = pd.infer_freq(series.index) if len(series) >= 3 else None
+        if freq:
+            series.index.freq = freq
+    return series.astype(np.float64)
