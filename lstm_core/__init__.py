@@ -4,8 +4,10 @@ Imports only NumPy and the standard library, so it works from a notebook or the 
 """
 
 from .errors import CoreError
+from .io import load, load_arrays, save, save_arrays
 from .linear import Linear
 from .losses import huber, mae, mse
 from .recurrent import GRU, LSTM, RNN, Clamp, Trace
 
-__all__ = ["CoreError", "Linear", "LSTM", "GRU", "RNN", "Clamp", "Trace", "mse", "mae", "huber"]
+__all__ = ["CoreError", "Linear", "LSTM", "GRU", "RNN", "Clamp", "Trace", "mse", "mae", "huber",
+           "save", "load", "save_arrays", "load_arrays"]
