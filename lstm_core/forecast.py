@@ -250,7 +250,7 @@ class FitHistory:
         }
 
 
-def _as_series(values, name: str = "values") -> np.ndarray:
+def as_series(values, name: str = "values") -> np.ndarray:
     try:
         x = np.asarray(values, dtype=np.float64).ravel()
     except (TypeError, ValueError):
@@ -261,7 +261,7 @@ def _as_series(values, name: str = "values") -> np.ndarray:
     return x
 
 
-def _levels(levels) -> tuple[int, ...]:
+def check_levels(levels) -> tuple[int, ...]:
     out = []
     for level in levels or ():
         try:
@@ -350,7 +350,7 @@ class Forecaster:
         series that is too short or not finite.
         """
         cfg = self.config
-        x = _as_series(values)
+        x = as_series(values)
         needed = min_points(cfg)
         if x.size < needed:
             raise CoreError("errors.engine.too_short", n=int(x.size), needed=int(needed))
@@ -439,14 +439,14 @@ class Forecaster:
     def predict_from(self, history_values, horizon: int | None = None, levels=(80, 95)) -> Forecast:
         """Forecast ``horizon`` steps after ``history_values`` (its last ``window`` values are used)."""
         self._check_fitted()
-        x = _as_series(history_values)
+        x = as_series(history_values)
         H = self.config.horizon if horizon is None else horizon
         if isinstance(H, bool) or not isinstance(H, int | np.integer) or not 1 <= H <= 10_000:
             raise CoreError("errors.engine.bad_horizon", value=str(horizon), max=10_000)
         if x.size < self.config.window:
             raise CoreError("errors.engine.bad_window", expected=self.config.window, got=int(x.size))
         mean = self.paths(x, np.array([x.size]), int(H))[0]
-        return intervals_from_residuals(mean, self.residuals, _levels(levels))
+        return intervals_from_residuals(mean, self.residuals, check_levels(levels))
 
     def predict(self, horizon: int | None = None, levels=(80, 95)) -> Forecast:
         """Forecast after the end of the fitted series, with split-conformal intervals."""
@@ -460,7 +460,7 @@ class Forecaster:
         trained network does on it; batch of one, any length T ≥ 1.
         """
         self._check_fitted()
-        w = _as_series(window)
+        w = as_series(window)
         if w.size < 1:
             raise CoreError("errors.engine.bad_window", expected=self.config.window, got=0)
         Xs, _, _ = self.scaler.transform(w[None, :])
@@ -483,7 +483,7 @@ class Forecaster:
         in-sample seasonal naive error.
         """
         self._check_fitted()
-        lv = _levels(levels)
+        lv = check_levels(levels)
         x = self.values
         train_end, val_end = self.split_indices
         m = self.config.season_length
@@ -539,7 +539,12 @@ class Forecaster:
     def save(self, path_or_file) -> None:
         """Write one .npz (no pickle): every member's weights, the series, residuals, scaler, config as JSON."""
         self._check_fitted()
-        arrays: dict[str, np.ndarray] = {"series": self.values, "residuals": self.residuals}
+        known = np.isfinite(self.residuals)  # NaN marks targets past the end: stored as a mask (files hold no NaN)
+        arrays: dict[str, np.ndarray] = {
+            "series": self.values,
+            "residuals": np.where(known, self.residuals, 0.0),
+            "residual_known": known.astype(np.uint8),
+        }
         for k, model in enumerate(self.models):
             for name, value in model.params.items():
                 arrays[f"m{k}.{name}"] = value
@@ -582,11 +587,14 @@ class Forecaster:
         residuals = arrays.get("residuals")
         if series is None or series.ndim != 1 or series.size < cfg.window or not np.isfinite(series).all():
             raise bad("series")
+        known = arrays.get("residual_known")
         if residuals is None or residuals.ndim != 2 or residuals.shape[1] != cfg.horizon:
             raise bad("residuals")
+        if known is None or known.shape != residuals.shape:
+            raise bad("residual_known")
         if len(split) != 2 or not 0 < split[0] <= split[1] <= series.size:
             raise bad("split")
-        expected = {"series", "residuals"}
+        expected = {"series", "residuals", "residual_known"}
         for k in range(members):
             model = fc._build(k)
             for name, live in model.params.items():
@@ -601,7 +609,7 @@ class Forecaster:
         if extra:
             raise bad(sorted(extra)[0])
         fc.values = series.astype(np.float64)
-        fc.residuals = residuals.astype(np.float64)
+        fc.residuals = np.where(known.astype(bool), residuals.astype(np.float64), np.nan)
         fc.scaler = scaler
         fc.split_indices = (split[0], split[1])
         hist = meta.get("history")

@@ -83,6 +83,8 @@ class EpochInfo:
     grad_norm: float  # mean pre-clipping gradient norm over the epoch
     member: int = 0  # ensemble member index
     members: int = 1
+    origin: int = 0  # backtest origin index (0 outside backtests)
+    origins: int = 1
     model: Any = None
     forecaster: Any = None
 
