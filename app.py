@@ -1,8 +1,53 @@
-"""LSTM Lab entry point (the full navigation arrives with the pages)."""
+"""LSTM Lab entry point: page config, language and classroom mode, sidebar status, and the navigation.
+
+Run with ``streamlit run app.py``. This script only wires things together; each page is a thin script in
+``pages/`` and the shared pieces live in ``ui/``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
 
 import streamlit as st
 
-from ui.i18n import translate
+from ui import state, widgets
+from ui.i18n import t
 
-st.set_page_config(page_title=translate("en", "app.title"), layout="wide")
-st.title(translate("en", "app.title"))
+
+class NavItem(NamedTuple):
+    """One page in the navigation: section key, script, title key, Material icon, URL path, Home blurb key."""
+
+    section: str  # catalog key of the section header ("nav.start", "nav.learn", "nav.forecast")
+    path: str  # page script, relative to this file
+    title_key: str  # catalog key of the page title
+    icon: str  # ":material/<name>:"
+    url_path: str  # stable URL segment (not translated, so links work in every language)
+    blurb_key: str  # catalog key of the one-line description Home shows next to the link
+
+
+# The pages, in menu order. To add a page, add ONE line in its section (keep the sections' order).
+# Only list pages whose script exists: no placeholders.
+PAGES: tuple[NavItem, ...] = (
+    # --- Start ---
+    NavItem("nav.start", "pages/home.py", "nav.home", ":material/home:", "home", "home.blurb.home"),
+    NavItem("nav.start", "pages/data.py", "nav.data", ":material/table_chart:", "data", "home.blurb.data"),
+    # --- Learn --- (train, gates, cell, clamp, vanishing, replay, lesson go here)
+    NavItem("nav.learn", "pages/glossary.py", "nav.glossary", ":material/menu_book:", "glossary", "home.blurb.glossary"),
+    # --- Forecast --- (compare, forecast go here)
+)
+
+st.set_page_config(page_title="LSTM Lab", page_icon=":material/memory:", layout="wide")
+
+widgets.init_shell()  # language and classroom mode from the URL / browser on the first run
+sections: dict[str, list] = {}
+for item in PAGES:
+    page = st.Page(item.path, title=t(item.title_key), icon=item.icon, url_path=item.url_path,
+                   default=item.path == "pages/home.py")
+    sections.setdefault(t(item.section), []).append(page)
+st.session_state[state.PAGES] = PAGES
+current = st.navigation(sections)
+
+widgets.language_and_classroom()
+widgets.sync_query_params()  # after st.navigation: the menu clears the query string on a page switch
+widgets.status_box()
+current.run()

@@ -1,10 +1,215 @@
-"""Every ``st.session_state`` key in one place, with its initial value.
+"""Every ``st.session_state`` key in one place, with typed accessors and initial values.
 
-Pages never spell a session key as a string literal: they use the constants here. Each browser session has its
-own ``st.session_state``, so nothing here is shared between users.
+Pages never spell a session key as a string literal: they use the constants and helpers here. Each browser
+session has its own ``st.session_state``, so nothing here is shared between users.
+
+Widget values are lost when a page that does not draw the widget runs (Streamlit cleans them up on a page
+switch), so what must survive navigation lives in the plain keys below (the loaded series, the model, ...) and
+pages derive their widgets' defaults from them.
+
+Organised by page: add a page's keys under its own heading, with a one-line comment each.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+import streamlit as st
+
+# --- app shell (app.py) -----------------------------------------------------------------------------
 LANG = "lang"  # "pt-BR" | "en"
 CLASSROOM = "classroom"  # bool: larger type, advanced controls hidden
+PAGES = "nav.pages"  # tuple of app.NavItem registered this run (Home lists them as links)
+
+# --- data (pages/data.py) and every page that reads the series --------------------------------------
+SERIES = "data.series"  # LoadedSeries: the series every page works on
+DATA_SOURCE = "data.source"  # widget: "bundled" | "synthetic" | "upload"
+DATA_BUNDLED = "data.bundled_id"  # widget: id of the chosen bundled series
+DATA_SYNTH = "data.synth_name"  # widget: name of the chosen synthetic generator
+DATA_SYNTH_SEED = "data.synth_seed"  # int: seed of the synthetic generator ("new seed" draws another)
+DATA_UPLOAD = "data.upload"  # widget: st.file_uploader
+DATA_UPLOAD_BYTES = "data.upload_bytes"  # (file name, bytes) of the last upload, so overrides can re-read it
+DATA_UPLOAD_ERROR = "data.upload_error"  # the DataError of the last failed read, shown until the next success
+DATA_UPLOAD_SIG = "data.upload_sig"  # (file id, options) of the last read attempt, so a rerun does not re-read
+
+
+def synth_param_key(generator: str, param: str) -> str:
+    """Widget key of one synthetic-generator parameter slider."""
+    return f"data.synth.{generator}.{param}"
+
+
+def read_opt_key(option: str) -> str:
+    """Widget key of one ``read_table`` override on the Data page (``"delimiter"``, ``"decimal"``, ...)."""
+    return f"data.opt.{option}"
+
+
+# --- glossary (pages/glossary.py) ------------------------------------------------------------------
+GLOSSARY_QUERY = "glossary.query"  # widget: the search box
+GLOSSARY_LINKED = "glossary.linked"  # the ?term= a link opened the page with (applied once per link)
+
+# --- trained model (pages/train.py writes it, Gates/Forecast/... read it) ----------------------------
+MODEL = "model.trained"  # TrainedModel | None
+
+SourceKind = Literal["bundled", "synthetic", "upload"]
+
+
+# --- shell helpers ----------------------------------------------------------------------------------
+def init(key: str, value: Any) -> Any:
+    """Set ``key`` to ``value`` if this session has no value for it yet; return the current value."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return st.session_state[key]
+
+
+def is_classroom() -> bool:
+    """True when classroom mode is on: pages hide advanced controls and the CSS enlarges the type."""
+    return bool(st.session_state.get(CLASSROOM, False))
+
+
+# --- the loaded series ------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class LoadedSeries:
+    """The series the app works on, with where it came from (so it can be reloaded, shared or named).
+
+    ``ref``: for ``"bundled"`` ``{"id": ...}``; for ``"synthetic"`` ``{"generator": ..., "params": {...},
+    "seed": ...}``; for ``"upload"`` ``{"file": ..., "options": {...}}`` (the read_table options used).
+    ``frequency``: pandas offset alias or None (integer steps). ``warnings``: ingestion warnings
+    (``datasets.DataWarning``). ``detected``: the ingestion's ``Detected`` settings (uploads only).
+    """
+
+    series: pd.Series
+    source: SourceKind
+    ref: dict
+    name: str
+    frequency: str | None = None
+    season_length: int = 1
+    warnings: tuple = ()
+    detected: Any = None
+    extra: dict = field(default_factory=dict)
+
+    @functools.cached_property
+    def key(self) -> str:
+        """A short fingerprint of the data (source, reference and values): a model trained on other data is stale."""
+        h = hashlib.sha1()
+        h.update(self.source.encode())
+        h.update(json.dumps(self.ref, sort_keys=True, default=str).encode())
+        h.update(pd.util.hash_pandas_object(self.series, index=True).to_numpy().tobytes())
+        return h.hexdigest()[:16]
+
+    @property
+    def n(self) -> int:
+        return int(self.series.shape[0])
+
+
+@st.cache_data(show_spinner=False)
+def _bundled(id: str) -> pd.Series:
+    import datasets
+
+    return datasets.load(id)
+
+
+def default_dataset_id() -> str:
+    """The series loaded at first open: the first bundled monthly series with a yearly season."""
+    import datasets
+
+    items = datasets.catalog()
+    for item in items:
+        if item.frequency in ("MS", "ME", "M") and item.season_length == 12:
+            return item.id
+    return items[0].id
+
+
+def bundled_series(id: str, lang: str = "en") -> LoadedSeries:
+    """A bundled real series as a ``LoadedSeries`` (its data is cached per process; copies are returned)."""
+    import datasets
+
+    meta = datasets.info(id)
+    return LoadedSeries(
+        series=_bundled(id),
+        source="bundled",
+        ref={"id": id},
+        name=meta.name.get(lang) or meta.name.get("en") or id,
+        frequency=meta.frequency,
+        season_length=int(meta.season_length),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _synthetic(name: str, seed: int, params: tuple) -> pd.Series:
+    from datasets import synthetic
+
+    return synthetic.generate(name, seed=seed, **dict(params))
+
+
+def synthetic_series(name: str, params: dict, seed: int) -> LoadedSeries:
+    """A synthetic series (``datasets.synthetic.generate``) as a ``LoadedSeries``; DataError on bad params."""
+    from datasets import synthetic
+
+    spec = synthetic.GENERATORS[name]
+    params = {p.name: (int(params[p.name]) if p.kind == "int" else float(params[p.name])) for p in spec.params}
+    return LoadedSeries(
+        series=_synthetic(name, int(seed), tuple(sorted(params.items()))),
+        source="synthetic",
+        ref={"generator": name, "params": params, "seed": int(seed)},
+        name=name,
+        frequency=None,
+        season_length=int(spec.season_length(params)),
+    )
+
+
+def get_series() -> LoadedSeries:
+    """The current series; at first open, the default bundled monthly series, so every page works at once."""
+    if SERIES not in st.session_state:
+        from ui.i18n import current_lang
+
+        st.session_state[SERIES] = bundled_series(default_dataset_id(), current_lang())
+    return st.session_state[SERIES]
+
+
+def set_series(loaded: LoadedSeries) -> None:
+    """Make ``loaded`` the current series. The trained model stays, and is reported stale by ``get_model``."""
+    st.session_state[SERIES] = loaded
+
+
+# --- the trained model ------------------------------------------------------------------------------
+@dataclass
+class TrainedModel:
+    """A fitted ``lstm_core.forecast.Forecaster`` with its training history and the config it was built from.
+
+    ``data_key`` is ``LoadedSeries.key`` of the series it was trained on.
+    """
+
+    forecaster: Any
+    history: Any
+    config: Any
+    data_key: str
+
+    def is_stale(self, loaded: LoadedSeries | None = None) -> bool:
+        """True if this model was trained on data other than ``loaded`` (default: the current series)."""
+        loaded = loaded if loaded is not None else get_series()
+        return self.data_key != loaded.key
+
+
+def get_model(allow_stale: bool = False) -> TrainedModel | None:
+    """The trained model, or None if there is none or (unless ``allow_stale``) it was trained on other data."""
+    model = st.session_state.get(MODEL)
+    if model is None:
+        return None
+    if not allow_stale and model.is_stale():
+        return None
+    return model
+
+
+def set_model(model: TrainedModel) -> None:
+    """Keep ``model`` as this session's trained model."""
+    st.session_state[MODEL] = model
+
+
+def clear_model() -> None:
+    """Forget the trained model."""
+    st.session_state.pop(MODEL, None)

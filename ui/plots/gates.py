@@ -1,0 +1,421 @@
+"""Figures of what the gates did: heatmap grid, one unit's curves, cell-state composition, saturation.
+
+Pure functions: NumPy arrays in, ``plotly.graph_objects.Figure`` out, no streamlit. Labels come from the
+catalogs through ``ui.i18n.translate(lang, ...)``.
+
+Inputs follow the core's trace: ``trace.gate(name, layer, direction)`` is ``(B, T, H)``; the builders take
+one sequence of it, ``(T, H)`` (pick the sample with ``[b]``, or use :func:`gates_from_trace`).
+``time`` is what the x axis shows: ``None`` for steps ``0..T-1``, or ``(T,)`` dates / step numbers.
+
+Size: heatmaps are sent as float32 typed arrays and long windows are averaged to at most
+``MAX_STEPS`` columns and ``MAX_UNITS`` rows (screen resolution), so a 64-unit × 500-step LSTM view stays well
+under 2 MB of JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ui.i18n import translate
+from ui.plots import colors
+from ui.plots.series import minmax_positions
+
+MAX_STEPS = 400  # heatmap columns at most: more steps are averaged in contiguous buckets
+MAX_UNITS = 64  # heatmap rows at most: more units are averaged in contiguous groups
+LOW, HIGH = 0.1, 0.9  # saturation thresholds (Karpathy, Johnson & Fei-Fei, 2015)
+
+
+# --- pure array helpers -----------------------------------------------------------------------------
+def gates_from_trace(trace, names: Sequence[str], layer: int = 0, direction: str = "forward", sample: int = 0):
+    """``{name: (T, H) float array}`` for one sample of a core trace (``trace.gate(name, layer, direction)``)."""
+    return {name: np.asarray(trace.gate(name, layer=layer, direction=direction))[sample] for name in names}
+
+
+def _buckets(n: int, max_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and sizes of ``min(n, max_n)`` contiguous, nearly equal buckets covering ``0..n-1``."""
+    k = max(1, min(n, max_n))
+    edges = np.linspace(0, n, k + 1).round().astype(int)
+    return edges[:-1], np.diff(edges)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A (units × time) grid reduced to screen resolution.
+
+    ``z``: (U', T') float32 means; ``t_start``/``t_size``: (T',) first step and number of steps per column;
+    ``u_start``/``u_size``: (U',) first unit and number of units per row.
+    """
+
+    z: np.ndarray
+    t_start: np.ndarray
+    t_size: np.ndarray
+    u_start: np.ndarray
+    u_size: np.ndarray
+
+    @property
+    def t_center(self) -> np.ndarray:
+        """(T',) the step drawn for each column: the middle step of its bucket."""
+        return self.t_start + self.t_size // 2
+
+    @property
+    def aggregated(self) -> bool:
+        return bool((self.t_size > 1).any() or (self.u_size > 1).any())
+
+    def unit_labels(self) -> list[str]:
+        """Row labels: ``"7"`` for one unit, ``"8–11"`` for a group."""
+        return [str(s) if n == 1 else f"{s}–{s + n - 1}" for s, n in zip(self.u_start, self.u_size)]
+
+
+def aggregate(z: np.ndarray, max_steps: int = MAX_STEPS, max_units: int = MAX_UNITS) -> Grid:
+    """Average a ``(T, H)`` array into at most ``max_steps`` × ``max_units`` buckets, transposed to units × time.
+
+    Means keep the fixed colour scales meaningful (a mean of values in 0..1 stays in 0..1).
+    """
+    z = np.asarray(z, dtype=np.float64)
+    if z.ndim != 2:
+        raise ValueError(f"expected (T, H), got shape {z.shape}")
+    T, H = z.shape
+    t_start, t_size = _buckets(T, max_steps)
+    u_start, u_size = _buckets(H, max_units)
+    zt = np.add.reduceat(z, t_start, axis=0) / t_size[:, None]  # (T', H)
+    zu = np.add.reduceat(zt, u_start, axis=1) / u_size[None, :]  # (T', U')
+    return Grid(zu.T.astype(np.float32), t_start, t_size, u_start, u_size)
+
+
+def cell_parts(
+    f: np.ndarray, i: np.ndarray, g: np.ndarray, c: np.ndarray, c0: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split the LSTM cell update ``c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t`` into its two terms.
+
+    All inputs ``(T, H)``; ``c0`` is ``(H,)`` (zeros when None). Returns ``(kept, written)``, each ``(T, H)``:
+    ``kept = f_t ⊙ c_{t−1}`` (what the forget gate lets through), ``written = i_t ⊙ g_t`` (what the input gate
+    adds), so that ``kept + written == c``.
+    """
+    f, i, g, c = (np.asarray(a, dtype=np.float64) for a in (f, i, g, c))
+    c_prev = np.empty_like(c)  # (T, H)
+    c_prev[0] = 0.0 if c0 is None else np.asarray(c0, dtype=np.float64)
+    c_prev[1:] = c[:-1]
+    return f * c_prev, i * g
+
+
+def saturation_fractions(z: np.ndarray, low: float = LOW, high: float = HIGH) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit, the fraction of steps a gate spends below ``low`` (nearly shut) and above ``high`` (nearly open).
+
+    ``z``: (..., H) sigmoid activations (any leading shape, e.g. (T, H) or (B, T, H)); returns two (H,) arrays.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    flat = z.reshape(-1, z.shape[-1])  # (B·T, H)
+    return (flat < low).mean(axis=0), (flat > high).mean(axis=0)
+
+
+# --- figure helpers ---------------------------------------------------------------------------------
+def _time_axis(time: Sequence | np.ndarray | None, T: int) -> np.ndarray:
+    if time is None:
+        return np.arange(T)
+    x = np.asarray(time)
+    if x.shape[0] != T:
+        raise ValueError(f"time has {x.shape[0]} entries for {T} steps")
+    return x
+
+
+def _is_dates(x: np.ndarray) -> bool:
+    return np.issubdtype(x.dtype, np.datetime64)
+
+
+def _time_label(x: np.ndarray, lang: str) -> str:
+    return translate(lang, "plot.time" if _is_dates(x) else "plot.step")
+
+
+def _cursor_shape(fig: go.Figure, x: np.ndarray, cursor: int | None) -> None:
+    """One vertical line at step ``cursor``, through every panel (x axes are shared, so one shape suffices)."""
+    if cursor is None:
+        return
+    k = int(np.clip(cursor, 0, len(x) - 1))
+    value = x[k]
+    if _is_dates(x):
+        value = str(np.datetime_as_string(value, unit="s"))
+    else:
+        value = float(value)
+    fig.add_shape(
+        type="line",
+        xref="x",
+        yref="paper",
+        x0=value,
+        x1=value,
+        y0=0,
+        y1=1,
+        line={"color": colors.CURSOR, "width": 2, "dash": "dot"},
+        name="cursor",
+    )
+
+
+def _input_trace(x: np.ndarray, x_input: np.ndarray, lang: str) -> go.Scatter:
+    y = np.asarray(x_input, dtype=np.float64).reshape(-1)
+    if y.shape[0] != x.shape[0]:
+        raise ValueError(f"input has {y.shape[0]} steps, gates have {x.shape[0]}")
+    pos = minmax_positions(y)
+    return go.Scatter(
+        x=x[pos],
+        y=y[pos].astype(np.float32),
+        mode="lines",
+        line={"color": colors.HISTORY, "width": 1.5},
+        name=translate(lang, "plot.gates.input_series"),
+        hovertemplate="%{x}<br>%{y:.4g}<extra></extra>",
+        showlegend=False,
+    )
+
+
+def _gate_label(name: str, lang: str) -> str:
+    return translate(lang, f"gate.{name}")
+
+
+# --- (a) heatmap grid -------------------------------------------------------------------------------
+def gate_heatmaps(
+    gates: Mapping[str, np.ndarray],
+    x_input: np.ndarray,
+    *,
+    time: Sequence | np.ndarray | None = None,
+    cursor: int | None = None,
+    c_range: float = 1.0,
+    lang: str = "en",
+    max_steps: int = MAX_STEPS,
+    max_units: int = MAX_UNITS,
+    panel_height: int = 125,
+) -> go.Figure:
+    """The input series on top, then one units × time heatmap per gate/state, on one shared time axis.
+
+    ``gates``: ``{name: (T, H)}`` in display order (e.g. ``colors.LSTM_GATES``); ``x_input``: (T,) the series the
+    network read; ``cursor``: a step index marked by one vertical line through every panel; ``c_range``: the
+    fixed half-range of the cell-state scale (``colors.cell_range`` of the model's trace, computed once).
+    Scales are fixed (sigmoid gates 0..1, candidate/hidden ±1, cell ±c_range) so colours mean the same thing
+    on every redraw. Long windows or many units are averaged down to ``max_steps`` × ``max_units``.
+    """
+    names = list(gates)
+    if not names:
+        raise ValueError("no gates to draw")
+    T = np.asarray(gates[names[0]]).shape[0]
+    x = _time_axis(time, T)
+    rows = 1 + len(names)
+    titles = [translate(lang, "plot.gates.input_series")] + [_gate_label(n, lang) for n in names]
+    fig = make_subplots(
+        rows=rows,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.035 if rows > 4 else 0.06,
+        row_heights=[0.8] + [1.0] * len(names),
+        subplot_titles=titles,
+    )
+    fig.add_trace(_input_trace(x, x_input, lang), row=1, col=1)
+    unit_lbl = translate(lang, "plot.gates.unit")
+    value_lbl = translate(lang, "plot.value")
+    time_lbl = _time_label(x, lang)
+    for r, name in enumerate(names, start=2):
+        z = np.asarray(gates[name])
+        if z.shape[0] != T:
+            raise ValueError(f"{name} has {z.shape[0]} steps, expected {T}")
+        grid = aggregate(z, max_steps, max_units)
+        note = translate(lang, "plot.gates.averaged") if grid.aggregated else ""
+        yaxis = fig.layout[f"yaxis{r}"]
+        lo, hi = yaxis.domain
+        fig.add_trace(
+            go.Heatmap(
+                z=grid.z,
+                x=x[grid.t_center],
+                y=grid.unit_labels(),
+                **colors.scale_for(name, c_range),
+                colorbar={"y": (lo + hi) / 2, "len": (hi - lo) * 1.02, "thickness": 9, "x": 1.005, "xpad": 4},
+                hovertemplate=(
+                    f"{unit_lbl} %{{y}}<br>{time_lbl} %{{x}}<br>{value_lbl} %{{z:.3f}}{note}"
+                    f"<extra>{_gate_label(name, lang)}</extra>"
+                ),
+                name=name,
+            ),
+            row=r,
+            col=1,
+        )
+        fig.update_yaxes(title_text=unit_lbl, showticklabels=grid.z.shape[0] <= 16, row=r, col=1)
+    for k, name in enumerate(names, start=1):
+        # colour each panel title with its gate colour (annotation 0 is the input series)
+        fig.layout.annotations[k].font.color = colors.gate_color(name)
+    fig.update_xaxes(title_text=time_lbl, row=rows, col=1)
+    _cursor_shape(fig, x, cursor)
+    fig.update_layout(
+        height=110 + panel_height * len(names),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        showlegend=False,
+    )
+    return fig
+
+
+# --- (b) one unit's curves --------------------------------------------------------------------------
+def unit_curves(
+    gates: Mapping[str, np.ndarray],
+    x_input: np.ndarray,
+    unit: int,
+    *,
+    time: Sequence | np.ndarray | None = None,
+    cursor: int | None = None,
+    lang: str = "en",
+) -> go.Figure:
+    """For one unit: the input on top, its sigmoid gates (0..1) below, then its signed states, on one time axis."""
+    names = list(gates)
+    T, H = np.asarray(gates[names[0]]).shape
+    if not 0 <= unit < H:
+        raise ValueError(f"unit {unit} outside 0..{H - 1}")
+    x = _time_axis(time, T)
+    sig = [n for n in names if n in colors.SIGMOID_GATES]
+    signed = [n for n in names if n not in colors.SIGMOID_GATES]
+    panels = [("input", None)] + ([("sig", sig)] if sig else []) + ([("signed", signed)] if signed else [])
+    titles = [translate(lang, "plot.gates.input_series")]
+    if sig:
+        titles.append(translate(lang, "plot.gates.gates_of_unit", unit=unit))
+    if signed:
+        titles.append(translate(lang, "plot.gates.states_of_unit", unit=unit))
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.08, subplot_titles=titles)
+    fig.add_trace(_input_trace(x, x_input, lang), row=1, col=1)
+    for r, (kind, group) in enumerate(panels[1:], start=2):
+        for name in group:
+            y = np.asarray(gates[name], dtype=np.float64)[:, unit]
+            pos = minmax_positions(y)
+            fig.add_trace(
+                go.Scatter(
+                    x=x[pos],
+                    y=y[pos].astype(np.float32),
+                    mode="lines",
+                    name=_gate_label(name, lang),
+                    line={"color": colors.gate_color(name), "width": 2},
+                    hovertemplate="%{y:.3f}",
+                ),
+                row=r,
+                col=1,
+            )
+        if kind == "sig":
+            fig.update_yaxes(range=[-0.03, 1.03], row=r, col=1)
+    fig.update_xaxes(title_text=_time_label(x, lang), row=len(panels), col=1)
+    _cursor_shape(fig, x, cursor)
+    fig.update_layout(
+        height=170 * len(panels) + 60,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.12},
+    )
+    return fig
+
+
+# --- (c) how the cell state is made -----------------------------------------------------------------
+def cell_composition(
+    f: np.ndarray,
+    i: np.ndarray,
+    g: np.ndarray,
+    c: np.ndarray,
+    unit: int,
+    *,
+    c0: np.ndarray | None = None,
+    time: Sequence | np.ndarray | None = None,
+    cursor: int | None = None,
+    lang: str = "en",
+) -> go.Figure:
+    """For one unit: kept ``f ⊙ c(t−1)``, written ``i ⊙ g`` and the resulting ``c(t)`` (their sum) over time.
+
+    ``f, i, g, c``: (T, H) forget gate, input gate, candidate, cell state; ``c0``: (H,) initial cell state.
+    """
+    kept, written = cell_parts(f, i, g, c, c0)
+    T, H = kept.shape
+    if not 0 <= unit < H:
+        raise ValueError(f"unit {unit} outside 0..{H - 1}")
+    x = _time_axis(time, T)
+    fig = go.Figure()
+    lines = (
+        ("kept", kept[:, unit], colors.gate_color("forget"), 2, "solid"),
+        ("written", written[:, unit], colors.gate_color("input"), 2, "solid"),
+        ("cell", np.asarray(c, dtype=np.float64)[:, unit], colors.gate_color("cell"), 3, "solid"),
+    )
+    for key, y, color, width, dash in lines:
+        pos = minmax_positions(y)
+        fig.add_trace(
+            go.Scatter(
+                x=x[pos],
+                y=y[pos].astype(np.float32),
+                mode="lines",
+                name=translate(lang, f"plot.gates.{key}"),
+                line={"color": color, "width": width, "dash": dash},
+                hovertemplate="%{y:.3f}",
+            )
+        )
+    fig.add_hline(y=0, line={"color": colors.CURSOR, "width": 1})
+    _cursor_shape(fig, x, cursor)
+    fig.update_layout(
+        title=translate(lang, "plot.gates.composition_title", unit=unit),
+        height=340,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        hovermode="x unified",
+        xaxis_title=_time_label(x, lang),
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+# --- (d) saturation scatter -------------------------------------------------------------------------
+def saturation_scatter(
+    gates: Mapping[str, np.ndarray],
+    *,
+    unit: int | None = None,
+    lang: str = "en",
+    low: float = LOW,
+    high: float = HIGH,
+) -> go.Figure:
+    """Per unit and sigmoid gate: fraction of steps below ``low`` (x) against above ``high`` (y).
+
+    After Karpathy, Johnson & Fei-Fei (2015), "Visualizing and Understanding Recurrent Networks": units in the
+    top-left corner keep a gate open almost always (e.g. a forget gate that remembers), bottom-right shut almost
+    always, near the origin they act gradually. ``gates``: ``{name: (..., H)}``; non-sigmoid entries are
+    ignored. ``unit``: drawn larger and outlined in every gate.
+    """
+    fig = go.Figure()
+    unit_lbl = translate(lang, "plot.gates.unit")
+    x_lbl = translate(lang, "plot.gates.frac_low", low=low)
+    y_lbl = translate(lang, "plot.gates.frac_high", high=high)
+    for name, z in gates.items():
+        if name not in colors.SIGMOID_GATES:
+            continue
+        fx, fy = saturation_fractions(z, low, high)
+        H = fx.shape[0]
+        size = np.full(H, 8.0)
+        line_w = np.zeros(H)
+        if unit is not None and 0 <= unit < H:
+            size[unit], line_w[unit] = 15.0, 2.0
+        fig.add_trace(
+            go.Scatter(
+                x=fx.astype(np.float32),
+                y=fy.astype(np.float32),
+                mode="markers",
+                name=_gate_label(name, lang),
+                marker={
+                    "color": colors.gate_color(name),
+                    "size": size,
+                    "opacity": 0.85,
+                    "line": {"width": line_w, "color": colors.CURSOR},
+                },
+                hovertemplate=f"{unit_lbl} %{{pointNumber}}<br>{x_lbl}: %{{x:.2f}}<br>{y_lbl}: %{{y:.2f}}"
+                f"<extra>{_gate_label(name, lang)}</extra>",
+            )
+        )
+    # x + y <= 1: no unit can be both shut and open more than all the time
+    fig.add_shape(type="line", x0=0, y0=1, x1=1, y1=0, line={"color": colors.CURSOR, "width": 1, "dash": "dot"})
+    fig.add_annotation(x=0.02, y=0.98, text=translate(lang, "plot.gates.always_open"), showarrow=False,
+                       xanchor="left", yanchor="top")
+    fig.add_annotation(x=0.98, y=0.02, text=translate(lang, "plot.gates.always_shut"), showarrow=False,
+                       xanchor="right", yanchor="bottom")
+    fig.update_layout(
+        height=420,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"title": x_lbl, "range": [-0.03, 1.03]},
+        yaxis={"title": y_lbl, "range": [-0.03, 1.03], "scaleanchor": "x", "scaleratio": 1},
+        legend={"orientation": "h", "y": -0.18},
+    )
+    return fig

@@ -1,0 +1,191 @@
+"""Shared Streamlit widgets: the sidebar controls, figure display, error boxes and small helpers pages reuse.
+
+Everything visible goes through ``t()``; every session key through ``ui.state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import state
+from ui.i18n import LANGS, current_lang, error_text, normalize_lang, t, translate
+
+CLASSROOM_CSS = """
+<style>
+/* classroom mode: larger type for a projector */
+html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.2rem; }
+[data-testid="stWidgetLabel"] p { font-size: 1.1rem; }
+h1 { font-size: 2.8rem !important; }
+h2 { font-size: 2.1rem !important; }
+h3 { font-size: 1.7rem !important; }
+</style>
+"""
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+# --- language and classroom mode (sidebar; called by app.py on every run) ----------------------------
+def _query_flag(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def init_shell() -> None:
+    """Decide language and classroom mode for this run, before any text is drawn.
+
+    First run of a session: the URL (``?lang=``, ``?classroom=1``) wins, then the browser's locale
+    (``st.context.locale``), then the default. Later runs: the session's value (the sidebar widgets change it).
+    """
+    if state.LANG not in st.session_state:
+        lang = normalize_lang(st.query_params.get("lang"))
+        if lang is None:
+            lang = normalize_lang(getattr(st.context, "locale", None))
+        st.session_state[state.LANG] = lang or "en"
+    if state.CLASSROOM not in st.session_state:
+        st.session_state[state.CLASSROOM] = _query_flag(st.query_params.get("classroom", "0"))
+
+
+def sync_query_params() -> None:
+    """Write language and classroom mode back into the URL.
+
+    Streamlit clears the query string when the user switches page with the navigation menu, so this runs on
+    every rerun: the URL then always carries them, and a reload or a shared link keeps both.
+    """
+    lang = state.init(state.LANG, "en")
+    if st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
+    if state.is_classroom():
+        if st.query_params.get("classroom") != "1":
+            st.query_params["classroom"] = "1"
+    elif "classroom" in st.query_params:
+        del st.query_params["classroom"]
+
+
+def _on_lang_change() -> None:
+    st.session_state[state.LANG] = st.session_state["_w.lang"]
+
+
+def _on_classroom_change() -> None:
+    st.session_state[state.CLASSROOM] = bool(st.session_state["_w.classroom"])
+
+
+def language_and_classroom() -> None:
+    """The sidebar's language switch and classroom toggle (their state lives in ``ui.state``)."""
+    lang = current_lang()
+    st.session_state["_w.lang"] = lang
+    st.session_state["_w.classroom"] = state.is_classroom()
+    st.sidebar.radio(
+        translate(lang, "sidebar.language"),
+        options=list(LANGS),
+        format_func=lambda code: translate(code, f"lang.{code}"),
+        key="_w.lang",
+        horizontal=True,
+        on_change=_on_lang_change,
+    )
+    st.sidebar.toggle(
+        t("sidebar.classroom"),
+        key="_w.classroom",
+        help=t("sidebar.classroom_help"),
+        on_change=_on_classroom_change,
+    )
+    if state.is_classroom():
+        st.markdown(CLASSROOM_CSS, unsafe_allow_html=True)
+
+
+def series_name(loaded: state.LoadedSeries, lang: str | None = None) -> str:
+    """The series' name in the current language (bundled and synthetic names are looked up again)."""
+    lang = lang or current_lang()
+    if loaded.source == "bundled":
+        try:
+            import datasets
+
+            names = datasets.info(loaded.ref["id"]).name
+            return names.get(lang) or loaded.name
+        except Exception:  # a stale id must not break the sidebar
+            return loaded.name
+    if loaded.source == "synthetic":
+        return translate(lang, f"synthetic.generators.{loaded.ref.get('generator')}.label")
+    return loaded.name
+
+
+def status_box() -> None:
+    """Compact 'current data / current model' status in the sidebar."""
+    loaded = state.get_series()
+    box = st.sidebar.container(border=True)
+    box.caption(t("sidebar.status"))
+    box.markdown(t("sidebar.data", name=series_name(loaded), n=loaded.n))
+    model = state.get_model(allow_stale=True)
+    if model is None:
+        box.markdown(t("sidebar.no_model"))
+    elif model.is_stale(loaded):
+        box.markdown(t("sidebar.model_stale"))
+    else:
+        cfg = model.config
+        cell = str(getattr(cfg, "cell", "lstm"))
+        box.markdown(t("sidebar.model", cell=t(f"cell_kind.{cell}"), hidden=getattr(cfg, "hidden_size", "?")))
+
+
+# --- display helpers for pages ----------------------------------------------------------------------
+def show_figure(fig: go.Figure, *, key: str | None = None) -> None:
+    """Display a figure from ``ui.plots`` at full width with the app's plotly toolbar settings."""
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+
+
+def show_error(exc: Exception) -> None:
+    """A translated error box for a ``DataError``/``CoreError`` (anything with ``.key``/``.params``)."""
+    st.error(error_text(exc), icon=":material/error:")
+
+
+def show_warnings(warnings, lang: str | None = None) -> None:
+    """Ingestion warnings (objects with ``.key`` and ``.params``) as translated warning boxes."""
+    for w in warnings or ():
+        st.warning(translate(lang or current_lang(), w.key, **dict(w.params or {})), icon=":material/warning:")
+
+
+def glossary_link(term: str, label: str | None = None) -> None:
+    """A link to the Glossary opened at ``term`` (an id such as ``"forget_gate"``)."""
+    st.page_link(
+        "pages/glossary.py",
+        label=label or t("glossary.see", term=t(f"glossary.terms.{term}.name")),
+        icon=":material/menu_book:",
+        query_params=page_params(term=term),
+    )
+
+
+def page_params(**extra: str) -> dict[str, str]:
+    """Query params for ``st.page_link``/``st.switch_page``: language and classroom mode plus ``extra``."""
+    params = {"lang": current_lang()}
+    if state.is_classroom():
+        params["classroom"] = "1"
+    params.update({k: str(v) for k, v in extra.items()})
+    return params
+
+
+def param_input(spec: Any, label: str, *, key: str, value: float | None = None, help: str | None = None):
+    """A slider for a numeric parameter spec (``name, default, min, max, step, kind``)."""
+    is_int = getattr(spec, "kind", "float") == "int"
+    cast = int if is_int else float
+    current = spec.default if value is None else value
+    current = min(max(cast(current), cast(spec.min)), cast(spec.max))
+    return st.slider(
+        label,
+        min_value=cast(spec.min),
+        max_value=cast(spec.max),
+        value=cast(current),
+        step=cast(spec.step),
+        key=key,
+        help=help,
+    )
+
+
+def stat_table(rows: Mapping[str, str]) -> None:
+    """A small two-column table of label → value (already formatted)."""
+    st.dataframe(
+        {"": list(rows.keys()), " ": list(rows.values())},
+        hide_index=True,
+        width="stretch",
+    )
