@@ -54,6 +54,8 @@ _HOUR_HINTS = ("hour", "hora", "time", "horário", "horario", "hh")
 _VALUE_HINTS = ("value", "valor", "close", "fechamento", "price", "preço", "preco", "total", "count", "y",
                 "quantidade", "vendas", "sales", "demand", "demanda", "temp", "temperatura")
 _ID_HINTS = ("id", "index", "índice", "indice", "row", "linha", "n", "#", "seq")
+_MISSING = ("", "na", "n/a", "nan", "null", "none", "-", "--", "---", "..", "...", "?", "#n/a", "x", "nd", "s/d",
+            "missing")
 _NUMBER_CLEAN = re.compile(r"[\s\u00a0\u202f%]|R\$|US\$|\$|€|£")
 
 # Candidate frequencies, coarsest first, with their shortest step in seconds (months can be 28 days).
@@ -258,10 +260,6 @@ def _detect_decimal(tokens: list[str], delimiter: str | None) -> tuple[str, str 
         decimal = "," if delimiter == ";" else "."
     other = "." if decimal == "," else ","
     thousands = other if thousands_seen[other] or votes[f"ambiguous_{'comma' if other == ',' else 'dot'}"] else None
-    if delimiter == "," and decimal == ",":
-        decimal, thousands = ".", None
-    if thousands == delimiter:
-        thousands = None
     return decimal, thousands
 
 
@@ -359,15 +357,19 @@ def _parse_dates(col: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, bool
         return parse(bool(dayfirst)), dayfirst, "dmy"
     if share(r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?") >= 0.9 or share(r"\d{4}/\d{1,2}/\d{1,2}(?:[ T].*)?") >= 0.9:
         text = s.str.replace("/", "-", regex=False)
-        tz = text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).any()
-        try:
-            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=bool(tz))
-        except (ValueError, TypeError):
-            parsed = pd.to_datetime(text, format="mixed", errors="coerce", utc=True)
-            tz = True
-        if tz:
-            parsed = parsed.dt.tz_convert(None)
-        return parsed, dayfirst, "iso_tz" if tz else "iso"
+        offsets = text.str.extract(r"(Z|[+-]\d{2}:?\d{2})$", expand=False)
+        if offsets.isna().all():
+            try:
+                return pd.to_datetime(text, format="ISO8601", errors="coerce"), dayfirst, "iso"
+            except (ValueError, TypeError):
+                return pd.to_datetime(text, format="mixed", errors="coerce"), dayfirst, "iso"
+        parsed = pd.to_datetime(text, format="mixed", errors="coerce", utc=True)
+        if offsets.dropna().nunique() == 1 and offsets.notna().all():
+            # One offset throughout: keep the local wall-clock time the file shows.
+            off = pd.Timedelta(hours=0) if offsets.iloc[0] == "Z" else pd.to_timedelta(
+                int(offsets.iloc[0][:3]) * 60 + int(offsets.iloc[0][0] + offsets.iloc[0][-2:]), unit="min")
+            return parsed.dt.tz_convert(None) + off, dayfirst, "iso_tz"
+        return parsed.dt.tz_convert(None), dayfirst, "iso_utc"
     if share(r"\d{8}") >= 0.9:
         parsed = pd.to_datetime(s, format="%Y%m%d", errors="coerce")
         if parsed.notna().mean() >= 0.9:
@@ -529,12 +531,12 @@ def read_table(
                 break
             data_start += 1
         if data_start >= len(head) or head_counts[data_start] != k:
-            nonblank = [i for i in range(start, len(head)) if head_counts[i]]
-            if len(lines) <= _SAMPLE_HEAD and nonblank and len(nonblank) <= 2:
+            # No line with a number: take the block's first line as the header; the columns decide the error.
+            data_start = start + 1
+            while data_start < len(head) and head_counts[data_start] == 0:
+                data_start += 1
+            if data_start >= len(lines) or data_start >= len(head) or head_counts[data_start] != k:
                 raise DataError("errors.data.header_only")
-            if data_start >= len(lines):
-                raise DataError("errors.data.header_only")
-            raise DataError("errors.data.no_numeric_column")
         hdr = data_start - 1 if data_start > start else None
         while hdr is not None and hdr >= start and head_counts[hdr] == 0:
             hdr -= 1
@@ -546,7 +548,8 @@ def read_table(
         if end <= data_start:
             break
         ln = lines[end]
-        if ln.strip() and len(_fields(ln, delim)) == k and any(_is_number(f) for f in _fields(ln, delim)):
+        if ln.strip() and len(_fields(ln, delim)) == k and (any(_is_number(f) for f in _fields(ln, delim))
+                                                             or end < data_start + _SAMPLE_TAIL):
             break
         end -= 1
     if end < data_start:
@@ -627,8 +630,10 @@ def read_table(
             full = _parse_dates(frame[col], dayfirst)
             if full is None:
                 continue
-            dates, day_first, _ = full
+            dates, day_first, kind = full
             date_col = col
+            if kind == "iso_utc":
+                warnings.append(DataWarning("warnings.data.timezone_utc", {}))
             break
     if date_col is not None and dates is not None:
         for col in names:
@@ -641,6 +646,13 @@ def read_table(
                 break
 
     candidates = [c for c in numeric if c not in (date_col, hour_col)]
+    if not candidates and value_column is None:
+        for col in names:
+            if col in (date_col, hour_col):
+                continue
+            cells = frame[col].str.strip().str.lower()
+            if cells.isin(list(_MISSING)).all():
+                raise DataError("errors.data.all_missing", column=col)
     if value_column is not None:
         value_col = _pick_column(value_column, names, "value")
         if value_col == date_col:
@@ -648,9 +660,11 @@ def read_table(
     else:
         if not candidates:
             raise DataError("errors.data.no_numeric_column")
-        hinted = [c for c in candidates if _hint(c, _VALUE_HINTS)]
-        plain = [c for c in candidates if not _hint(c, _ID_HINTS)]
-        value_col = (hinted or plain or candidates)[0]
+        # Prefer a column that varies, then one whose name says "value", then anything but an id/counter.
+        varying = [c for c in candidates if _to_float(sample[c], dec, thou).nunique() > 1] or candidates
+        hinted = [c for c in varying if _hint(c, _VALUE_HINTS)]
+        plain = [c for c in varying if not _hint(c, _ID_HINTS)]
+        value_col = (hinted or plain or varying)[0]
 
     values = _to_float(frame[value_col], dec, thou)
     detected = Detected(
