@@ -27,12 +27,16 @@ class NavItem(NamedTuple):
 
 # The pages, in menu order. To add a page, add ONE line in its section (keep the sections' order).
 # Only list pages whose script exists: no placeholders.
+# url_path must NOT equal the script's file name (e.g. "choose-data" for pages/data.py): because the scripts live
+# in a folder called pages/, Streamlit's old pages-folder mode would otherwise run the page WITHOUT this script
+# (no sidebar, no language) in every AppTest run and on a fresh server's first request
+# (tests/test_app_shell.py checks this for every page).
 PAGES: tuple[NavItem, ...] = (
     # --- Start ---
-    NavItem("nav.start", "pages/home.py", "nav.home", ":material/home:", "home", "home.blurb.home"),
-    NavItem("nav.start", "pages/data.py", "nav.data", ":material/table_chart:", "data", "home.blurb.data"),
+    NavItem("nav.start", "pages/home.py", "nav.home", ":material/home:", "welcome", "home.blurb.home"),
+    NavItem("nav.start", "pages/data.py", "nav.data", ":material/table_chart:", "choose-data", "home.blurb.data"),
     # --- Learn --- (train, gates, cell, clamp, vanishing, replay, lesson go here)
-    NavItem("nav.learn", "pages/glossary.py", "nav.glossary", ":material/menu_book:", "glossary", "home.blurb.glossary"),
+    NavItem("nav.learn", "pages/glossary.py", "nav.glossary", ":material/menu_book:", "terms", "home.blurb.glossary"),
     # --- Forecast --- (compare, forecast go here)
 )
 
