@@ -252,7 +252,7 @@ def _lstm_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _
     beta = np.full(4 * H, 0.5, dtype=dt)
     beta[2 * H:3 * H] = 0.0
     Wih_s = W_ih * alpha[:, None]  # (4H, in)
-    Whh_sT = (W_hh * alpha[:, None]).T  # (H, 4H)
+    Whh_sT = np.ascontiguousarray((W_hh * alpha[:, None]).T)  # (H, 4H)
     acts = np.matmul(xt, Wih_s.T)  # (T, B, 4H): pre-activations, turned into activations in place
     acts += (b_ih + b_hh) * alpha
     c = np.empty((T, B, H), dtype=dt)
@@ -263,7 +263,7 @@ def _lstm_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _
     h_prev, c_prev = h0, c0
     for t in _order(T, reverse):
         a = acts[t]  # (B, 4H)
-        np.matmul(h_prev, Whh_sT, out=hp)
+        np.dot(h_prev, Whh_sT, out=hp)
         a += hp
         np.tanh(a, out=a)
         a *= alpha
@@ -288,36 +288,41 @@ def _lstm_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh):
     I, F, G, O = (acts[:, :, k * H:(k + 1) * H] for k in range(4))
     hprev = _previous(out, cache.h0, reverse)  # (T, B, H)
     cprev = _previous(c, cache.c0, reverse)
-    # dL/d(pre-activation) = dc * K[i,f,g] and dh * K[o]; the K factors do not depend on the recurrence
+    # dL/d(pre-activation) = [dc, dc, dc, dh] * K: the K factors do not depend on the recurrence
     K = np.empty((T, B, 4, H), dtype=dt)
-    np.multiply(G, I * (1 - I), out=K[:, :, 0])
-    np.multiply(cprev, F * (1 - F), out=K[:, :, 1])
-    np.multiply(I, 1 - G * G, out=K[:, :, 2])
-    np.multiply(tc, O * (1 - O), out=K[:, :, 3])
+    Kf = K.reshape(T, B, H4)
+    np.subtract(1, acts, out=Kf)
+    Kf *= acts  # sigmoid' = a (1 - a) on the i, f, o blocks
+    K[:, :, 0] *= G
+    K[:, :, 1] *= cprev
+    K[:, :, 3] *= tc
+    np.multiply(G, G, out=K[:, :, 2])
+    np.subtract(1, K[:, :, 2], out=K[:, :, 2])
+    K[:, :, 2] *= I  # i tanh'(g)
     M = O * (1 - tc * tc)  # dc_t += dh_t * M_t
-    K3, Ko = K[:, :, :3], K[:, :, 3]
-    dpre = np.empty((T, B, 4 * H), dtype=dt)
+    dpre = np.empty((T, B, H4), dtype=dt)
     dpre4 = dpre.reshape(T, B, 4, H)
-    dpre3, dpre_o = dpre4[:, :, :3], dpre4[:, :, 3]
     dHs = np.empty((T, B, H), dtype=dt)  # total dL/dh_t
+    S = np.empty((B, 4, H), dtype=dt)  # [dc, dc, dc, dh] of the current step
+    dc, dh = S[:, 0], S[:, 3]
+    dc[...] = 0 if dc_n is None else dc_n
     dh_rec = np.zeros((B, H), dtype=dt) if dh_n is None else np.array(dh_n, dtype=dt)
-    dc = np.zeros((B, H), dtype=dt) if dc_n is None else np.array(dc_n, dtype=dt)
     tmp = np.empty((B, H), dtype=dt)
     for t in reversed(_order(T, reverse)):
-        dh = dHs[t]
         np.add(dh_rec, dY[t], out=dh)
+        dHs[t] = dh
         np.multiply(dh, M[t], out=tmp)
         dc += tmp
-        np.multiply(K3[t], dc[:, None, :], out=dpre3[t])
-        np.multiply(dh, Ko[t], out=dpre_o[t])
+        S[:, 1:3] = S[:, :1]
+        np.multiply(K[t], S, out=dpre4[t])
         dc *= F[t]
-        np.matmul(dpre[t], W_hh, out=dh_rec)
+        np.dot(dpre[t], W_hh, out=dh_rec)
     flat = dpre.reshape(T * B, H4)
     dW_ih = flat.T @ cache.xt.reshape(T * B, -1)
     dW_hh = flat.T @ hprev.reshape(T * B, H)
     db = flat.sum(axis=0)
     dx = np.matmul(dpre, W_ih)  # (T, B, in)
-    return dx, dW_ih, dW_hh, db, db.copy(), dh_rec, dc, dHs
+    return dx, dW_ih, dW_hh, db, db.copy(), dh_rec, dc.copy(), dHs
 
 
 def _gru_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _DirCache:
@@ -327,7 +332,7 @@ def _gru_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _D
     alpha = np.full(3 * H, 0.5, dtype=dt)  # 0.5 on the sigmoid rows r, z
     alpha[2 * H:] = 1.0
     Wih_s = W_ih * alpha[:, None]
-    Whh_sT = (W_hh * alpha[:, None]).T  # (H, 3H)
+    Whh_sT = np.ascontiguousarray((W_hh * alpha[:, None]).T)  # (H, 3H)
     bhh_s = b_hh * alpha
     acts = np.matmul(xt, Wih_s.T)  # (T, B, 3H): x-projection, turned into [r, z, n] in place
     acts += b_ih * alpha
@@ -336,7 +341,7 @@ def _gru_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _D
     h_prev = h0
     for t in _order(T, reverse):
         a, hpt = acts[t], hp[t]
-        np.matmul(h_prev, Whh_sT, out=hpt)
+        np.dot(h_prev, Whh_sT, out=hpt)
         hpt += bhh_s
         rz = a[:, :2 * H]
         rz += hpt[:, :2 * H]
@@ -383,7 +388,7 @@ def _gru_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh):
         dh = dHs[t]
         np.add(dh_rec, dY[t], out=dh)
         np.multiply(Ah[t], dh[:, None, :], out=dhp3[t])
-        np.matmul(dhp[t], W_hh, out=dh_rec)
+        np.dot(dhp[t], W_hh, out=dh_rec)
         np.multiply(dh, Z[t], out=tmp)
         dh_rec += tmp
     dpx = (A * dHs[:, :, None, :]).reshape(T * B, H3)
@@ -398,11 +403,11 @@ def _rnn_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _D
     T, B, _ = xt.shape
     pre = np.matmul(xt, W_ih.T)  # (T, B, H)
     pre += b_ih + b_hh
-    W_hhT = W_hh.T
+    W_hhT = np.ascontiguousarray(W_hh.T)
     tmp = np.empty((B, W_hh.shape[0]), dtype=W_hh.dtype)
     h_prev = h0
     for t in _order(T, reverse):
-        np.matmul(h_prev, W_hhT, out=tmp)
+        np.dot(h_prev, W_hhT, out=tmp)
         ht = out[t]
         np.add(pre[t], tmp, out=ht)
         np.tanh(ht, out=ht)
@@ -422,7 +427,7 @@ def _rnn_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh):
         dh = dHs[t]
         np.add(dh_rec, dY[t], out=dh)
         np.multiply(dh, A[t], out=dpre[t])
-        np.matmul(dpre[t], W_hh, out=dh_rec)
+        np.dot(dpre[t], W_hh, out=dh_rec)
     hprev = _previous(out, cache.h0, reverse)
     flat = dpre.reshape(T * B, H)
     dW_ih = flat.T @ cache.xt.reshape(T * B, -1)

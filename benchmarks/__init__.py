@@ -1,0 +1,1 @@
+"""Speed and accuracy benchmarks that print figures (not pass/fail tests)."""
