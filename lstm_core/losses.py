@@ -17,6 +17,13 @@ from .errors import CoreError
 from .recurrent import _shape_text, as_real_array
 
 
+def _finite(loss: float) -> float:
+    """The loss as a Python float; CoreError instead of a silent inf (errors so large they overflow)."""
+    if not np.isfinite(loss):
+        raise CoreError("errors.core.non_finite", name="loss")
+    return float(loss)
+
+
 def _diff(pred: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
     p = np.asarray(pred)
     dtype = p.dtype if p.dtype.kind == "f" else np.float64
@@ -32,13 +39,14 @@ def _diff(pred: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
 def mse(pred: Any, target: Any) -> tuple[float, np.ndarray]:
     """Mean squared error and its gradient w.r.t. ``pred``."""
     d, _ = _diff(pred, target)
-    return float(np.mean(d * d)), d * (2.0 / d.size)
+    d64 = d.astype(np.float64)  # the mean in float64: float32 squares overflow early
+    return _finite(np.mean(d64 * d64)), d * (2.0 / d.size)
 
 
 def mae(pred: Any, target: Any) -> tuple[float, np.ndarray]:
     """Mean absolute error and its (sub)gradient w.r.t. ``pred`` (0 where ``pred == target``)."""
     d, _ = _diff(pred, target)
-    return float(np.mean(np.abs(d))), np.sign(d) * (1.0 / d.size)
+    return _finite(np.mean(np.abs(d.astype(np.float64)))), np.sign(d) * (1.0 / d.size)
 
 
 def huber(pred: Any, target: Any, delta: float = 1.0) -> tuple[float, np.ndarray]:
@@ -46,6 +54,7 @@ def huber(pred: Any, target: Any, delta: float = 1.0) -> tuple[float, np.ndarray
     if not (isinstance(delta, int | float) and np.isfinite(delta) and delta > 0):
         raise CoreError("errors.core.bad_config", name="delta", value=str(delta))
     d, _ = _diff(pred, target)
-    a = np.abs(d)
-    loss = np.where(a <= delta, 0.5 * d * d, delta * (a - 0.5 * delta))
-    return float(np.mean(loss)), np.clip(d, -delta, delta) * (1.0 / d.size)
+    d64 = d.astype(np.float64)
+    a = np.abs(d64)
+    loss = np.where(a <= delta, 0.5 * d64 * d64, delta * (a - 0.5 * delta))
+    return _finite(np.mean(loss)), np.clip(d, -delta, delta) * (1.0 / d.size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -66,9 +67,18 @@ def test_linear_and_loss(h, out_f):
     try:
         out, cache = lin.forward(h)
     except CoreError:
-        assert h.shape[-1] != 3 or not np.isfinite(h).all()
+        with np.errstate(over="ignore"):
+            assert h.ndim == 0 or h.shape[-1] != 3 or not np.isfinite(h.astype(np.float32)).all()
         return
-    assert out.shape == (*h.shape[:-1], out_f) and np.isfinite(out).all()
+    assert out.shape == (*h.shape[:-1], out_f)
+    if not np.isfinite(out).all():  # float32 overflow of a huge but finite input: the loss must say so
+        with pytest.raises(CoreError):
+            mse(out, np.zeros_like(out))
+        return
     if out.size:
-        loss, d = mse(out, np.zeros_like(out))
+        try:
+            loss, d = mse(out, np.zeros_like(out))
+        except CoreError as exc:
+            assert exc.key == "errors.core.non_finite"
+            return
         assert np.isfinite(loss) and d.shape == out.shape
