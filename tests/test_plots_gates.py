@@ -1,0 +1,211 @@
+"""Gate figures: shapes, fixed scales, palette colours, cursor, aggregation, cell composition, saturation, size."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ui.i18n import translate
+from ui.plots import colors
+from ui.plots.gates import (
+    aggregate,
+    cell_composition,
+    cell_parts,
+    gate_heatmaps,
+    gates_from_trace,
+    saturation_fractions,
+    saturation_scatter,
+    unit_curves,
+)
+
+
+def _sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def fake_lstm(T: int = 60, H: int = 8, seed: int = 0) -> dict[str, np.ndarray]:
+    """Arrays shaped like one sample of a core trace, (T, H), obeying the LSTM equations."""
+    rng = np.random.default_rng(seed)
+    i, f, o = (_sigmoid(rng.normal(size=(T, H)) * 2) for _ in range(3))
+    g = np.tanh(rng.normal(size=(T, H)))
+    c = np.zeros((T, H))
+    prev = np.zeros(H)
+    for t in range(T):
+        prev = f[t] * prev + i[t] * g[t]
+        c[t] = prev
+    h = o * np.tanh(c)
+    return {"input": i, "forget": f, "candidate": g, "output": o, "cell": c, "hidden": h}
+
+
+def heatmaps(fig):
+    return [tr for tr in fig.data if tr.type == "heatmap"]
+
+
+def test_palette_is_one_colour_per_gate_and_known_okabe_ito():
+    okabe_ito = {"#0072B2", "#E69F00", "#CC79A7", "#009E73", "#D55E00", "#56B4E9"}
+    lstm = [colors.gate_color(n) for n in colors.LSTM_GATES]
+    assert len(set(lstm)) == len(lstm) and set(lstm) == okabe_ito
+    gru = [colors.gate_color(n) for n in colors.GRU_GATES]
+    assert len(set(gru)) == len(gru)
+    assert colors.gate_color("candidate") == gru[2] and colors.gate_color("hidden") == gru[3]
+
+
+def test_scales_are_fixed():
+    for name in ("input", "forget", "output", "reset", "update"):
+        sc = colors.scale_for(name)
+        assert (sc["zmin"], sc["zmax"]) == (0.0, 1.0)
+        assert sc["colorscale"][1][1] == colors.gate_color(name)
+    assert (colors.scale_for("hidden")["zmin"], colors.scale_for("hidden")["zmax"]) == (-1.0, 1.0)
+    assert colors.scale_for("cell", 3.0)["zmax"] == 3.0 and colors.scale_for("cell", 3.0)["zmid"] == 0.0
+    assert colors.cell_range(np.array([0.2, -0.7])) == 1.0
+    assert colors.cell_range(np.array([2.3, -0.7, np.nan])) == 3.0
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_heatmap_grid_shapes_scales_colours_and_labels(lang):
+    g = fake_lstm(T=60, H=8)
+    x = np.sin(np.arange(60) / 4)
+    fig = gate_heatmaps(g, x, cursor=17, c_range=2.0, lang=lang)
+    hm = heatmaps(fig)
+    assert [h.name for h in hm] == list(colors.LSTM_GATES)
+    for h, name in zip(hm, colors.LSTM_GATES):
+        z = np.asarray(h.z)
+        assert z.shape == (8, 60)  # units × time
+        np.testing.assert_allclose(z, g[name].T, rtol=1e-6, atol=1e-6)
+        expected = colors.scale_for(name, 2.0)
+        assert (h.zmin, h.zmax) == (expected["zmin"], expected["zmax"])
+        assert translate(lang, "plot.gates.unit") in h.hovertemplate
+        assert translate(lang, "plot.step") in h.hovertemplate
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles[0] == translate(lang, "plot.gates.input_series")
+    assert titles[1:] == [translate(lang, f"gate.{n}") for n in colors.LSTM_GATES]
+    assert [a.font.color for a in fig.layout.annotations[1:]] == [colors.gate_color(n) for n in colors.LSTM_GATES]
+    # the input series sits on the same (shared) time axis as the heatmaps
+    assert fig.data[0].type == "scatter" and len(fig.data[0].x) == 60
+
+
+def test_cursor_is_one_line_through_every_panel_at_the_chosen_step():
+    g = fake_lstm(T=40, H=4)
+    dates = pd.date_range("2020-01-01", periods=40, freq="D")
+    fig = gate_heatmaps(g, np.arange(40.0), time=dates, cursor=25)
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert len(lines) == 1
+    line = lines[0]
+    assert (line.yref, line.y0, line.y1, line.xref) == ("paper", 0, 1, "x")
+    assert pd.Timestamp(line.x0) == dates[25]
+    # every x axis is tied to the first one, so the single line crosses the same column everywhere
+    axes = [k for k in fig.layout.to_plotly_json() if k.startswith("xaxis")]
+    targets = {fig.layout[a].matches for a in axes}
+    assert len(targets - {None}) == 1 and sum(fig.layout[a].matches is None for a in axes) == 1
+    assert {tuple(fig.layout[a].domain) for a in axes} == {(0.0, 1.0)}
+    # cursor out of range is clamped, None draws nothing
+    fig = gate_heatmaps(g, np.arange(40.0), cursor=999)
+    assert [s.x0 for s in fig.layout.shapes] == [39.0]
+    assert not gate_heatmaps(g, np.arange(40.0)).layout.shapes
+
+
+def test_long_windows_and_many_units_are_averaged_to_screen_resolution():
+    T, H = 1000, 128
+    rng = np.random.default_rng(3)
+    z = rng.random((T, H))
+    grid = aggregate(z, max_steps=400, max_units=64)
+    assert grid.z.shape == (64, 400) and grid.z.dtype == np.float32
+    assert grid.t_size.sum() == T and grid.u_size.sum() == H
+    np.testing.assert_allclose(grid.z[0, 0], z[: grid.t_size[0], : grid.u_size[0]].mean(), rtol=1e-5)
+    assert grid.unit_labels()[1] == "2–3"
+    fig = gate_heatmaps({"forget": z, "hidden": z * 2 - 1}, rng.random(T))
+    for h in heatmaps(fig):
+        assert np.asarray(h.z).shape == (64, 400)
+        assert translate("en", "plot.gates.averaged").strip() in h.hovertemplate
+    small = aggregate(z[:50, :8])
+    assert not small.aggregated and small.unit_labels() == [str(k) for k in range(8)]
+
+
+def test_unit_curves_split_gates_and_states():
+    g = fake_lstm(T=50, H=6)
+    fig = unit_curves(g, np.arange(50.0), unit=4, cursor=10, lang="pt-BR")
+    lines = {tr.name: tr for tr in fig.data if tr.mode == "lines"}
+    for name in colors.LSTM_GATES:
+        tr = lines[translate("pt-BR", f"gate.{name}")]
+        np.testing.assert_allclose(tr.y, g[name][:, 4], rtol=1e-6, atol=1e-6)
+        assert tr.line.color == colors.gate_color(name)
+    assert list(fig.layout.yaxis2.range) == [-0.03, 1.03]  # sigmoid gates on their 0..1 scale
+    assert len([s for s in fig.layout.shapes if s.type == "line"]) == 1
+    with pytest.raises(ValueError):
+        unit_curves(g, np.arange(50.0), unit=6)
+
+
+def test_cell_parts_add_up_to_the_cell_state():
+    g = fake_lstm(T=30, H=5)
+    kept, written = cell_parts(g["forget"], g["input"], g["candidate"], g["cell"])
+    np.testing.assert_allclose(kept + written, g["cell"], atol=1e-12)
+    np.testing.assert_allclose(kept[0], 0.0)  # c(−1) = 0
+    c0 = np.ones(5)
+    kept0, _ = cell_parts(g["forget"], g["input"], g["candidate"], g["cell"], c0=c0)
+    np.testing.assert_allclose(kept0[0], g["forget"][0])
+
+
+def test_cell_composition_figure():
+    g = fake_lstm(T=30, H=5)
+    fig = cell_composition(g["forget"], g["input"], g["candidate"], g["cell"], unit=2, cursor=3, lang="en")
+    kept, written, cell = fig.data
+    np.testing.assert_allclose(np.asarray(kept.y) + np.asarray(written.y), cell.y, atol=1e-5)
+    assert [kept.line.color, written.line.color, cell.line.color] == [
+        colors.gate_color("forget"), colors.gate_color("input"), colors.gate_color("cell")
+    ]
+    assert "2" in fig.layout.title.text
+
+
+def test_saturation_fractions_and_scatter():
+    z = np.array([[0.05, 0.95, 0.5], [0.02, 0.99, 0.5], [0.5, 0.97, 0.08], [0.01, 0.5, 0.93]])  # (T=4, H=3)
+    low, high = saturation_fractions(z)
+    np.testing.assert_allclose(low, [0.75, 0.0, 0.25])
+    np.testing.assert_allclose(high, [0.0, 0.75, 0.25])
+    low_b, _ = saturation_fractions(np.stack([z, z]))  # (B, T, H) works too
+    np.testing.assert_allclose(low_b, low)
+    g = fake_lstm(T=40, H=7)
+    fig = saturation_scatter(g, unit=3, lang="pt-BR")
+    names = [tr.name for tr in fig.data]
+    assert names == [translate("pt-BR", f"gate.{n}") for n in ("input", "forget", "output")]  # sigmoid gates only
+    for tr, n in zip(fig.data, ("input", "forget", "output")):
+        assert tr.marker.color == colors.gate_color(n)
+        assert len(tr.x) == 7 and min(tr.x) >= 0 and max(tr.x) <= 1
+        assert tr.marker.size[3] > tr.marker.size[0]  # the chosen unit stands out
+
+
+class _FakeTrace:
+    def __init__(self, arrays):
+        self.arrays = arrays
+
+    def gate(self, name, layer=0, direction="forward"):
+        return self.arrays[(name, layer, direction)]
+
+
+def test_gates_from_trace_picks_one_sample():
+    rng = np.random.default_rng(0)
+    arrays = {("forget", 1, "backward"): rng.random((3, 20, 4))}  # (B, T, H)
+    out = gates_from_trace(_FakeTrace(arrays), ["forget"], layer=1, direction="backward", sample=2)
+    np.testing.assert_array_equal(out["forget"], arrays[("forget", 1, "backward")][2])
+
+
+def test_gates_view_64_units_500_steps_stays_under_2_mb():
+    T, H = 500, 64
+    g = fake_lstm(T=T, H=H, seed=5)
+    x = np.sin(np.arange(T) / 7)
+    dates = pd.date_range("2000-01-01", periods=T, freq="D")
+    figs = [
+        gate_heatmaps(g, x, time=dates, cursor=250, c_range=colors.cell_range(g["cell"])),
+        unit_curves(g, x, unit=5, time=dates, cursor=250),
+        cell_composition(g["forget"], g["input"], g["candidate"], g["cell"], unit=5, time=dates, cursor=250),
+        saturation_scatter(g, unit=5),
+    ]
+    total = sum(len(f.to_json()) for f in figs)
+    assert total < 2_000_000, total
+
+
+def test_gru_heatmaps_use_gru_gates():
+    rng = np.random.default_rng(0)
+    g = {"reset": rng.random((20, 3)), "update": rng.random((20, 3)),
+         "candidate": np.tanh(rng.normal(size=(20, 3))), "hidden": np.tanh(rng.normal(size=(20, 3)))}
+    fig = gate_heatmaps(g, np.arange(20.0))
+    assert [h.name for h in heatmaps(fig)] == list(colors.GRU_GATES)
+    assert heatmaps(fig)[0].colorscale[1][1] == colors.gate_color("reset")
