@@ -264,18 +264,89 @@ def _detect_decimal(tokens: list[str], delimiter: str | None) -> tuple[str, str 
 
 
 def _to_float(col: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
-    """Strings to float64; anything that is not a number (``NA``, ``-``, ``null``, text) becomes NaN."""
-    s = col.astype("string").str.strip()
-    if s.str.contains(r"[\s\u00a0\u202f%$€£]", regex=True).any():
-        s = s.str.replace(_NUMBER_CLEAN, "", regex=True)
+    """Strings to float64; anything that is not a number (``NA``, ``-``, ``null``, text) becomes NaN.
+
+    The common case is vectorised; only the cells that fail are cleaned of spaces, ``%`` and currency signs and
+    tried again, so a million plain numbers cost one ``to_numeric``."""
+    s = _text(col)
     if thousands:
         s = s.str.replace(thousands, "", regex=False)
     if decimal != ".":
         s = s.str.replace(decimal, ".", regex=False)
-    return pd.to_numeric(s, errors="coerce").astype(np.float64)
+    out = pd.to_numeric(s, errors="coerce").astype(np.float64)
+    na = out.isna().to_numpy()
+    if na.any():
+        retry = s[na]
+        retry = retry[retry.notna() & (retry.str.len() > 0)]
+        if len(retry):
+            out[retry.index] = pd.to_numeric(retry.str.replace(_NUMBER_CLEAN, "", regex=True),
+                                              errors="coerce").astype(np.float64)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- dates
+
+
+def _text(col: pd.Series) -> pd.Series:
+    """The column as text (object or the pandas ``str`` dtype, whichever pandas gives for ``str``)."""
+    return col if col.dtype == object or pd.api.types.is_string_dtype(col.dtype) else col.astype(str)
+
+
+_FIXED_DMY = re.compile(r"(\d{2})([-/.])(\d{2})\2(\d{4})(?:([ T])(\d{2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def _fixed_width_dmy(s: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series] | None:
+    """Fast path for zero-padded ``dd/mm/yyyy[ hh:mm[:ss]]`` columns of one fixed width (typical exports).
+
+    Reads the digits straight from a byte matrix (N, W) with NumPy instead of running strptime per row. Returns
+    (first field, second field, a builder ``f(dayfirst) -> datetimes``) or None when any row breaks the layout,
+    in which case the pandas path is used."""
+    if len(s) < 1000:
+        return None
+    first = s.iloc[0]
+    m = _FIXED_DMY.fullmatch(str(first))
+    if m is None:
+        return None
+    width = len(first)
+    try:
+        raw = np.array(s.to_numpy(dtype=object), dtype=f"S{width}")
+    except (UnicodeEncodeError, ValueError, TypeError):
+        return None
+    if raw.dtype.itemsize != width or s.str.len().ne(width).any():
+        return None
+    grid = raw.view(np.uint8).reshape(len(s), width)  # (N, W)
+    template = np.frombuffer(str(first).encode("ascii"), dtype=np.uint8)
+    is_digit = (template >= 48) & (template <= 57)
+    if not np.all(grid[:, ~is_digit] == template[~is_digit]):
+        return None
+    digits = grid[:, is_digit].astype(np.int64) - 48  # (N, D)
+    if digits.min() < 0 or digits.max() > 9:
+        return None
+
+    def number(span: tuple[int, int]) -> np.ndarray:
+        cols = [int(is_digit[: span[0]].sum()) + k for k in range(span[1] - span[0])]
+        out = np.zeros(len(s), dtype=np.int64)
+        for c in cols:
+            out = out * 10 + digits[:, c]
+        return out
+
+    a, b, year = number(m.span(1)), number(m.span(3)), number(m.span(4))
+    hour = number(m.span(6)) if m.group(6) else 0
+    minute = number(m.span(7)) if m.group(7) else 0
+    second = number(m.span(8)) if m.group(8) else 0
+
+    def build(dayfirst: bool) -> pd.Series:
+        day, month = (a, b) if dayfirst else (b, a)
+        parts = pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour, "minute": minute,
+                              "second": second})
+        bad = (month < 1) | (month > 12) | (day < 1) | (day > 31)
+        parts.loc[bad, "month"] = 1
+        out = pd.to_datetime(parts, errors="coerce")
+        out[bad] = pd.NaT
+        out.index = s.index
+        return out
+
+    return a, b, build
 
 
 def _calendar_score(parsed: pd.Series) -> tuple[int, float]:
@@ -286,6 +357,7 @@ def _calendar_score(parsed: pd.Series) -> tuple[int, float]:
 
 
 def _month_name_dates(s: pd.Series) -> pd.Series | None:
+    s = s.astype("string")
     parts = s.str.extract(_MONTH_RE)
     name = parts["name1"].fillna(parts["name2"]).str.lower()
     year = parts["year1"].fillna(parts["year2"])
@@ -301,7 +373,10 @@ def _month_name_dates(s: pd.Series) -> pd.Series | None:
 
 def _parse_dates(col: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, bool | None, str] | None:
     """Datetimes (naive) for a text column, the day-first choice, and the kind of format; None if not dates."""
-    s = col.astype("string").str.strip()
+    s = _text(col)
+    head = s.iloc[:500]
+    if (head != head.str.strip()).any():
+        s = s.str.strip()
     present = s[s.notna() & (s != "")]
     if present.empty:
         return None
@@ -311,6 +386,7 @@ def _parse_dates(col: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, bool
         return float(sample.str.fullmatch(pattern, case=False).mean())
 
     if share(r"\d{4}\s*[-/ ]?\s*[Qq][1-4]") >= 0.9 or share(r"[Qq][1-4]\s*[-/ ]?\s*\d{4}") >= 0.9:
+        s = s.astype("string")
         year = s.str.extract(r"(\d{4})", expand=False)
         quarter = s.str.extract(r"[Qq]([1-4])", expand=False)
         text = year + "-" + ((pd.to_numeric(quarter, errors="coerce") - 1) * 3 + 1).astype("Int64").astype("string")
@@ -330,39 +406,50 @@ def _parse_dates(col: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, bool
             return months, dayfirst, "month_name"
     dmy = r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?!\d)"
     if share(dmy + r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?") >= 0.9:
-        parts = s.str.extract("^" + dmy)
-        a = pd.to_numeric(parts[0], errors="coerce")
-        b = pd.to_numeric(parts[1], errors="coerce")
-        four = parts[2].str.len().eq(4).mean() >= 0.5
-        rest = s.str.replace("^" + dmy, "", regex=True).str.strip()
-        has_time = rest.fillna("").ne("").any()
-        tail = " %H:%M:%S" if rest.str.count(":").max() == 2 else " %H:%M"
-        normalized = (parts[0].str.zfill(2) + "/" + parts[1].str.zfill(2) + "/" + parts[2]
-                      + (" " + rest.str.replace("T", "", regex=False) if has_time else ""))
-        fmt_y = "%Y" if four else "%y"
+        # The layout (separator, 2- or 4-digit year, time part) comes from the sample; parsing the whole column
+        # is then one vectorised strptime per reading, with no per-row regular expressions.
+        first_row = sample.iloc[0]
+        sep = re.match(r"\d{1,2}([-/.])", first_row).group(1)
+        year_digits = len(re.match(r"\d{1,2}[-/.]\d{1,2}[-/.](\d+)", first_row).group(1))
+        fmt_y = "%Y" if year_digits == 4 else "%y"
+        times = sample.str.extract(r"[ T](\d{1,2}:\d{2}(?::\d{2})?)$", expand=False)
+        tail = ""
+        if times.notna().any():
+            tail = ("T" if "T" in first_row else " ") + ("%H:%M:%S" if times.dropna().str.count(":").max() == 2
+                                                         else "%H:%M")
+
+        fast = _fixed_width_dmy(s)
 
         def parse(day_first: bool) -> pd.Series:
-            fmt = ("%d/%m/" if day_first else "%m/%d/") + fmt_y + (tail if has_time else "")
-            return pd.to_datetime(normalized, format=fmt, errors="coerce")
+            if fast is not None:
+                return fast[2](day_first)
+            fmt = sep.join(("%d", "%m", fmt_y) if day_first else ("%m", "%d", fmt_y)) + tail
+            return pd.to_datetime(s, format=fmt, errors="coerce")
+
+        if dayfirst is None and fast is not None:
+            a_over, b_over = bool((fast[0] > 12).any()), bool((fast[1] > 12).any())
+            if a_over != b_over:
+                dayfirst = a_over
 
         if dayfirst is None:
-            if (a > 12).any() and not (b > 12).any():
-                dayfirst = True
-            elif (b > 12).any() and not (a > 12).any():
-                dayfirst = False
+            by_day, by_month = parse(True), parse(False)
+            bad_day, bad_month = int(by_day.isna().sum()), int(by_month.isna().sum())
+            if bad_day != bad_month:  # a day above 12 somewhere settles it
+                dayfirst = bad_day < bad_month
             else:
                 # Ambiguous everywhere: keep the reading that puts the dates on a calendar; day-first on a tie.
-                first, second = parse(True), parse(False)
-                dayfirst = _calendar_score(first) >= _calendar_score(second)
+                dayfirst = _calendar_score(by_day) >= _calendar_score(by_month)
+            return (by_day if dayfirst else by_month), dayfirst, "dmy"
         return parse(bool(dayfirst)), dayfirst, "dmy"
     if share(r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?") >= 0.9 or share(r"\d{4}/\d{1,2}/\d{1,2}(?:[ T].*)?") >= 0.9:
-        text = s.str.replace("/", "-", regex=False)
-        offsets = text.str.extract(r"(Z|[+-]\d{2}:?\d{2})$", expand=False)
-        if offsets.isna().all():
+        text = s.str.replace("/", "-", regex=False) if sample.str.contains("/", regex=False).any() else s
+        tz_pattern = r"(?P<off>Z|[+-]\d{2}:?\d{2})$"
+        if not sample.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).any():
             try:
                 return pd.to_datetime(text, format="ISO8601", errors="coerce"), dayfirst, "iso"
             except (ValueError, TypeError):
                 return pd.to_datetime(text, format="mixed", errors="coerce"), dayfirst, "iso"
+        offsets = text.str.extract(tz_pattern, expand=False)
         parsed = pd.to_datetime(text, format="mixed", errors="coerce", utc=True)
         if offsets.dropna().nunique() == 1 and offsets.notna().all():
             # One offset throughout: keep the local wall-clock time the file shows.
@@ -388,7 +475,7 @@ def _parse_dates(col: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, bool
 
 def _hour_offsets(col: pd.Series) -> pd.Series | None:
     """Hours in a separate column (``13``, ``13:00``, ``1300``, ``1300 UTC``) as timedeltas; None if not hours."""
-    s = col.astype("string").str.strip().str.replace(r"\s*(UTC|GMT|h)$", "", regex=True, case=False)
+    s = _text(col).str.strip().str.replace(r"\s*(UTC|GMT|h)$", "", regex=True, case=False)
     hm = s.str.extract(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
     if hm[0].notna().mean() >= 0.9:
         h, m = pd.to_numeric(hm[0], errors="coerce"), pd.to_numeric(hm[1], errors="coerce")
@@ -432,7 +519,8 @@ def _infer_frequency(idx: pd.DatetimeIndex) -> str | None:
             continue
         if len(grid) == 0 or grid[0] != first or len(grid) > 20 * len(idx):
             continue
-        if idx.isin(grid).all():
+        same = len(grid) == len(idx) and bool(np.array_equal(grid.asi8, idx.as_unit(grid.unit).asi8))
+        if same or idx.isin(grid).all():
             return alias if len(grid) <= 2 * len(idx) else None
     return None
 
@@ -568,14 +656,14 @@ def read_table(
     try:
         frame = pd.read_csv(
             io.StringIO("\n".join(body_lines)), sep=delim if delim else "\x01", header=None, names=names,
-            dtype="string", keep_default_na=False, na_filter=False, skipinitialspace=True, on_bad_lines="skip",
+            dtype=str, keep_default_na=False, na_filter=False, skipinitialspace=True, on_bad_lines="skip",
             engine="c", quotechar='"', index_col=False,
         )
     except (pd.errors.ParserError, ValueError, csv.Error):
         raise DataError("errors.data.no_numeric_column") from None
     if frame.empty:
         raise DataError("errors.data.header_only")
-    n_lines = sum(1 for ln in body_lines if ln.strip())
+    n_lines = len(body_lines) - body_lines.count("")
     if len(frame) < n_lines:
         warnings.append(DataWarning("warnings.data.rows_dropped", {"n": n_lines - len(frame)}))
 
