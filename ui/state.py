@@ -52,6 +52,23 @@ def read_opt_key(option: str) -> str:
 GLOSSARY_QUERY = "glossary.query"  # widget: the search box
 GLOSSARY_LINKED = "glossary.linked"  # the ?term= a link opened the page with (applied once per link)
 
+# --- inside the cell (pages/cell.py) -----------------------------------------------------------------
+CELL_KIND = "cell.kind"  # widget: "LSTM" | "GRU", which cell to draw
+CELL_LAYER = "cell.layer"  # widget: layer shown (multi-layer models, advanced)
+CELL_DIRECTION = "cell.direction"  # widget: "forward" | "backward" (bidirectional models, advanced)
+CELL_END = "cell.window_end"  # widget: index just after the window's last point (trained model, advanced)
+CELL_UNIT = "cell.unit"  # widget: the unit whose numbers are drawn
+CELL_STEP = "cell.step"  # widget + buttons: the time step shown (buttons move it, the slider shows it)
+
+# --- gate clamping (pages/clamp.py) -----------------------------------------------------------------
+CLAMP_KIND = "clamp.kind"  # widget: "LSTM" | "GRU"
+CLAMP_GATE = "clamp.gate"  # widget: gate to force
+CLAMP_VALUE = "clamp.value"  # widget: value the gate is forced to
+CLAMP_ALL_UNITS = "clamp.all_units"  # widget: force every unit (classroom mode always does)
+CLAMP_UNITS = "clamp.units"  # widget: the units to force when not all
+CLAMP_STEPS = "clamp.steps"  # widget: (first, last) step of the window to force, inclusive
+CLAMP_VIEW_UNIT = "clamp.view_unit"  # widget: unit whose curves are overlaid
+
 # --- trained model (pages/train.py writes it, Gates/Forecast/... read it) ----------------------------
 MODEL = "model.trained"  # TrainedModel | None
 
