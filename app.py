@@ -54,5 +54,8 @@ current = st.navigation(sections)
 
 widgets.language_and_classroom()
 widgets.sync_query_params()  # after st.navigation: the menu clears the query string on a page switch
-widgets.status_box()
-current.run()
+status = st.sidebar.container()  # filled after the page ran, so it shows what the page just loaded or trained
+try:
+    current.run()
+finally:
+    widgets.status_box(status)

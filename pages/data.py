@@ -15,7 +15,7 @@ import streamlit as st
 import datasets
 from datasets import DataError, synthetic
 from ui import state, widgets
-from ui.i18n import current_lang, fmt_num, t, translate
+from ui.i18n import catalog, current_lang, fmt_num, t, translate
 from ui.plots.series import series_figure
 
 AUTO = "__auto__"  # option value meaning "let read_table detect it"
@@ -214,7 +214,8 @@ def upload_section() -> None:
                 t("data.opt.value_column"): _show_opt("value_column", det.value_column),
                 t("data.opt.dayfirst"): _show_opt("dayfirst", det.dayfirst),
                 t("data.opt.frequency"): _show_opt("frequency", det.frequency),
-            }
+            },
+            headers=(t("data.setting_col"), t("data.detected_col")),
         )
     if state.is_classroom():
         return
@@ -262,30 +263,53 @@ try:
     split = chronological_split(loaded.n, cfg.val_fraction, cfg.test_fraction)
 except Exception as exc:  # a series too short to split is still shown, with the reason
     widgets.show_error(exc)
-widgets.show_figure(series_figure(loaded.series, split=split, lang=lang, name=widgets.series_name(loaded, lang)),
-                    key="data.chart")
+unit = None
+if loaded.source == "bundled":
+    unit = datasets.info(loaded.ref["id"]).unit.get(lang) or None
+widgets.show_figure(
+    series_figure(loaded.series, split=split, lang=lang, name=widgets.series_name(loaded, lang), y_title=unit),
+    key="data.chart",
+)
 if split is not None:
     train_end, val_end = split
     st.caption(t("data.split", train=train_end, val=val_end - train_end, test=loaded.n - val_end))
 
+
+
+def _when(stamp) -> str:
+    """A date without a midnight time, a timestamp with its hour, or a step number."""
+    if isinstance(stamp, pd.Timestamp):
+        return str(stamp.date()) if stamp == stamp.normalize() else stamp.strftime("%Y-%m-%d %H:%M")
+    return str(stamp)
+
+
+def _freq_label(alias: str | None) -> str:
+    """A readable name ("monthly") for a pandas frequency alias; the alias itself if unknown; "steps" if none."""
+    if not alias:
+        return t("data.steps")
+    base = alias.split("-")[0]
+    key = f"data.freq.{base}"
+    return t(key) if key in catalog(lang) else alias
+
+
 values = loaded.series.to_numpy(dtype=float)
 index = loaded.series.index
-is_dates = isinstance(index, pd.DatetimeIndex)
 filled = sum(int(w.params.get("n", 0)) for w in loaded.warnings if w.key == "warnings.data.missing_interpolated")
 stats = {
-    t("data.stat.n"): f"{loaded.n:,}".replace(",", "." if lang == "pt-BR" else ","),
-    t("data.stat.start"): str(index[0].date() if is_dates and index[0].time().isoformat() == "00:00:00"
-                             else index[0]) if loaded.n else "—",
-    t("data.stat.end"): str(index[-1].date() if is_dates and index[-1].time().isoformat() == "00:00:00"
-                           else index[-1]) if loaded.n else "—",
-    t("data.stat.frequency"): loaded.frequency or t("data.steps"),
-    t("data.stat.season"): str(loaded.season_length),
-    t("data.stat.mean"): fmt_num(np.nanmean(values), 3, lang),
-    t("data.stat.std"): fmt_num(np.nanstd(values), 3, lang),
-    t("data.stat.min"): fmt_num(np.nanmin(values), 3, lang),
-    t("data.stat.max"): fmt_num(np.nanmax(values), 3, lang),
-    t("data.stat.filled"): str(filled),
+    "n": f"{loaded.n:,}".replace(",", "." if lang == "pt-BR" else ","),
+    "start": _when(index[0]) if loaded.n else "—",
+    "end": _when(index[-1]) if loaded.n else "—",
+    "frequency": _freq_label(loaded.frequency),
+    "season": str(loaded.season_length),
+    "mean": fmt_num(np.nanmean(values), 3, lang),
+    "std": fmt_num(np.nanstd(values), 3, lang),
+    "min": fmt_num(np.nanmin(values), 3, lang),
+    "max": fmt_num(np.nanmax(values), 3, lang),
+    "filled": str(filled),
 }
+st.markdown(f"**{t('data.stats_title')}**")
 with st.container(key="data-stats"):
-    st.markdown(f"**{t('data.stats_title')}**")
-    widgets.stat_table(stats)
+    keys = list(stats)
+    for row in (keys[:5], keys[5:]):
+        for col, k in zip(st.columns(5), row):
+            col.metric(t(f"data.stat.{k}"), stats[k])

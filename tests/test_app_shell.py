@@ -74,7 +74,7 @@ def test_classroom_mode_from_url_and_toggle():
 
 def test_sidebar_status_shows_data_and_model():
     at = open_app("en")
-    side = "\n".join(m.value for m in at.sidebar.markdown)
+    side = "\n".join(m.value for m in at.sidebar.caption)
     loaded = at.session_state[state.SERIES]
     assert f"({loaded.n} points)" in side
     assert translate("en", "sidebar.no_model") in side
@@ -91,3 +91,18 @@ def test_every_page_runs_inside_the_shell():
         assert not at.exception, (item.path, [e.value for e in at.exception])
         assert len(at.sidebar.radio) == 1 and len(at.sidebar.toggle) == 1, item.path
         assert_no_missing_keys(at)
+
+
+def test_sidebar_reports_a_trained_model_and_when_it_is_stale():
+    from types import SimpleNamespace
+
+    at = open_app("pt-BR")
+    loaded = at.session_state[state.SERIES]
+    cfg = SimpleNamespace(cell="gru", hidden_size=16)
+    at.session_state[state.MODEL] = state.TrainedModel(forecaster=None, history=None, config=cfg, data_key=loaded.key)
+    at.run()
+    side = "\n".join(m.value for m in at.sidebar.caption)
+    assert translate("pt-BR", "sidebar.model", cell="GRU", hidden=16) in side
+    at.session_state[state.MODEL] = state.TrainedModel(forecaster=None, history=None, config=cfg, data_key="other")
+    at.run()
+    assert translate("pt-BR", "sidebar.model_stale") in "\n".join(m.value for m in at.sidebar.caption)

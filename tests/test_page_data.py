@@ -26,9 +26,13 @@ def test_default_bundled_series_with_split_and_stats(lang):
     assert len(at.get("plotly_chart")) == 1
     split_caption = [c.value for c in at.caption if c.value.startswith(translate(lang, "data.split")[:12])]
     assert split_caption, [c.value for c in at.caption]
-    stats = at.dataframe[-1].value
-    assert translate(lang, "data.stat.mean") in list(stats.iloc[:, 0])
-    assert str(loaded.n) in " ".join(map(str, stats.iloc[:, 1])).replace(".", "").replace(",", "")
+    stats = {m.label: m.value for m in at.metric}
+    assert translate(lang, "data.stat.mean") in stats
+    assert stats[translate(lang, "data.stat.n")].replace(".", "").replace(",", "") == str(loaded.n)
+    assert stats[translate(lang, "data.stat.frequency")] == translate(lang, "data.freq.MS")
+    mean = float(stats[translate(lang, "data.stat.mean")].replace(".", "").replace(",", ".")) if lang == "pt-BR" \
+        else float(stats[translate(lang, "data.stat.mean")].replace(",", ""))
+    assert mean == pytest.approx(loaded.series.mean(), abs=1e-3)
     assert_no_missing_keys(at)
 
 

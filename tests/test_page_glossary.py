@@ -14,7 +14,7 @@ def _terms(lang: str) -> list[str]:
 
 
 def _shown(at) -> list[str]:
-    return [m.value for m in at.markdown if m.value.startswith("**")]
+    return [m.value for m in at.main.markdown if m.value.startswith("**")]
 
 
 REQUIRED = {"lstm", "rnn", "gru", "gate", "input_gate", "forget_gate", "output_gate", "candidate", "cell_state",

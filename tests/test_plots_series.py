@@ -64,3 +64,11 @@ def test_long_series_is_downsampled_and_small():
     fig = series_figure(s, split=(140_000, 170_000))
     assert len(fig.data[0].y) <= 2002
     assert len(fig.to_json()) < 150_000
+
+
+def test_portuguese_dates_use_numeric_formats():
+    s = pd.Series(np.arange(30.0), index=pd.date_range("2024-03-01", periods=30, freq="D"))
+    pt = series_figure(s, lang="pt-BR")
+    assert pt.layout.xaxis.tickformatstops and pt.layout.xaxis.hoverformat.startswith("%d/%m/%Y")
+    en = series_figure(s, lang="en")
+    assert not en.layout.xaxis.tickformatstops

@@ -112,21 +112,21 @@ def series_name(loaded: state.LoadedSeries, lang: str | None = None) -> str:
     return loaded.name
 
 
-def status_box() -> None:
-    """Compact 'current data / current model' status in the sidebar."""
+def status_box(slot=None) -> None:
+    """Compact 'current data / current model' status, in ``slot`` (a sidebar container) or the sidebar."""
     loaded = state.get_series()
-    box = st.sidebar.container(border=True)
-    box.caption(t("sidebar.status"))
-    box.markdown(t("sidebar.data", name=series_name(loaded), n=loaded.n))
+    box = (slot if slot is not None else st.sidebar).container(border=True)
+    box.markdown(f"**{t('sidebar.status')}**")
+    box.caption(t("sidebar.data", name=series_name(loaded), n=loaded.n))
     model = state.get_model(allow_stale=True)
     if model is None:
-        box.markdown(t("sidebar.no_model"))
+        box.caption(t("sidebar.no_model"))
     elif model.is_stale(loaded):
-        box.markdown(t("sidebar.model_stale"))
+        box.caption(t("sidebar.model_stale"))
     else:
         cfg = model.config
         cell = str(getattr(cfg, "cell", "lstm"))
-        box.markdown(t("sidebar.model", cell=t(f"cell_kind.{cell}"), hidden=getattr(cfg, "hidden_size", "?")))
+        box.caption(t("sidebar.model", cell=t(f"cell_kind.{cell}"), hidden=getattr(cfg, "hidden_size", "?")))
 
 
 # --- display helpers for pages ----------------------------------------------------------------------
@@ -182,10 +182,10 @@ def param_input(spec: Any, label: str, *, key: str, value: float | None = None, 
     )
 
 
-def stat_table(rows: Mapping[str, str]) -> None:
-    """A small two-column table of label → value (already formatted)."""
+def stat_table(rows: Mapping[str, str], headers: tuple[str, str]) -> None:
+    """A small two-column table of label → value (already formatted), with translated column headers."""
     st.dataframe(
-        {"": list(rows.keys()), " ": list(rows.values())},
+        {headers[0]: list(rows.keys()), headers[1]: [str(v) for v in rows.values()]},
         hide_index=True,
         width="stretch",
     )

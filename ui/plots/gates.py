@@ -23,7 +23,7 @@ from plotly.subplots import make_subplots
 
 from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.series import minmax_positions
+from ui.plots.series import date_axis, minmax_positions
 
 MAX_STEPS = 400  # heatmap columns at most: more steps are averaged in contiguous buckets
 MAX_UNITS = 64  # heatmap rows at most: more units are averaged in contiguous groups
@@ -125,6 +125,11 @@ def _time_axis(time: Sequence | np.ndarray | None, T: int) -> np.ndarray:
 
 def _is_dates(x: np.ndarray) -> bool:
     return np.issubdtype(x.dtype, np.datetime64)
+
+
+def _format_time_axes(fig: go.Figure, x: np.ndarray, lang: str) -> None:
+    if _is_dates(x):
+        fig.update_xaxes(**date_axis(lang))
 
 
 def _time_label(x: np.ndarray, lang: str) -> str:
@@ -244,6 +249,7 @@ def gate_heatmaps(
         fig.layout.annotations[k].font.color = colors.gate_color(name)
     fig.update_xaxes(title_text=time_lbl, row=rows, col=1)
     _cursor_shape(fig, x, cursor)
+    _format_time_axes(fig, x, lang)
     fig.update_layout(
         height=110 + panel_height * len(names),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -298,6 +304,7 @@ def unit_curves(
             fig.update_yaxes(range=[-0.03, 1.03], row=r, col=1)
     fig.update_xaxes(title_text=_time_label(x, lang), row=len(panels), col=1)
     _cursor_shape(fig, x, cursor)
+    _format_time_axes(fig, x, lang)
     fig.update_layout(
         height=170 * len(panels) + 60,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -349,6 +356,7 @@ def cell_composition(
         )
     fig.add_hline(y=0, line={"color": colors.CURSOR, "width": 1})
     _cursor_shape(fig, x, cursor)
+    _format_time_axes(fig, x, lang)
     fig.update_layout(
         title=translate(lang, "plot.gates.composition_title", unit=unit),
         height=340,

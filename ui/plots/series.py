@@ -46,6 +46,22 @@ def minmax_positions(y: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
     return np.unique(np.asarray(keep, dtype=int))
 
 
+# Plotly writes month names in English; in Portuguese the date ticks and hover use numbers instead.
+_PT_TICKS = [
+    {"dtickrange": [None, 86_400_000], "value": "%H:%M\n%d/%m/%Y"},
+    {"dtickrange": [86_400_000, "M1"], "value": "%d/%m\n%Y"},
+    {"dtickrange": ["M1", "M12"], "value": "%m/%Y"},
+    {"dtickrange": ["M12", None], "value": "%Y"},
+]
+
+
+def date_axis(lang: str) -> dict:
+    """x-axis settings for a date axis in ``lang``: numeric day/month formats in pt-BR, Plotly's default in en."""
+    if lang == "pt-BR":
+        return {"tickformatstops": _PT_TICKS, "hoverformat": "%d/%m/%Y %H:%M"}
+    return {"hoverformat": "%Y-%m-%d %H:%M"}
+
+
 def _x_values(index: Sequence | pd.Index | None, n: int) -> np.ndarray:
     """x coordinates: the dates (or given labels) of ``index``, or steps 0..n-1."""
     if index is None:
@@ -128,6 +144,8 @@ def series_figure(
         xaxis_title=translate(lang, "plot.time" if time_axis else "plot.step"),
         yaxis_title=y_title or translate(lang, "plot.value"),
     )
+    if time_axis:
+        fig.update_xaxes(**date_axis(lang))
     return fig
 
 
