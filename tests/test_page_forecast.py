@@ -1,0 +1,181 @@
+"""Forecast page: default path, shareable-link round trip, downloads, model upload (good and bad), too-short
+series, both languages and classroom mode. Training is kept tiny through the link's own settings."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP, assert_no_missing_keys, open_app
+from ui import export, state
+from ui.i18n import translate
+
+PAGE = "pages/forecast.py"
+TIMEOUT = 120
+# a small synthetic run: 120-point sine, period 12; 3 epochs, 4 units, one network, horizon 6
+LINK = {"src": "synthetic", "gen": "sine", "gseed": "3", "gp_length": "120", "gp_period": "12",
+        "ep": "3", "hid": "4", "ens": "1", "h": "6"}
+
+
+def _open_link(query: dict, lang: str = "en", classroom: bool = False) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    if classroom:
+        at.query_params["classroom"] = "1"
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _run(at: AppTest) -> dict:
+    return at.session_state[state.FORECAST_RUN]
+
+
+def _origins(at: AppTest, k: int) -> None:
+    at.number_input(key=state.FORECAST_ORIGINS).set_value(k).run()
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_link_reproduces_the_run_and_verdict_shown(lang):
+    at = _open_link(LINK, lang)
+    run = _run(at)
+    cfg = run["config"]
+    assert (cfg.epochs, cfg.hidden_size, cfg.ensemble, cfg.horizon, cfg.test_fraction) == (3, 4, 1, 6, 0.0)
+    loaded = at.session_state[state.SERIES]
+    assert loaded.source == "synthetic" and loaded.ref["seed"] == 3 and loaded.n == 120
+    assert run["backtest"] is not None and "mean" in run["backtest"]
+    bt = run["backtest"]["mean"]
+    assert {"model", "seasonal_naive", "naive"} <= set(bt)
+    verdicts = [e.value for e in [*at.success, *at.warning]]
+    ratio = bt["model"]["mase"] / bt["seasonal_naive"]["mase"]
+    if ratio < 1 and round(100 * (1 - ratio)) >= 1:
+        expected = translate(lang, "forecast.verdict.better", cell="LSTM", pct=round(100 * (1 - ratio)))
+    elif ratio < 1:
+        expected = translate(lang, "forecast.verdict.tie", cell="LSTM")
+    else:
+        best = min((k for k in bt if k != "model"), key=lambda k: bt[k]["mase"])
+        expected = translate(lang, "forecast.verdict.worse", cell="LSTM", pct=round(100 * (ratio - 1)),
+                             best=translate(lang, f"forecast.method.{best}"))
+    assert expected in verdicts, verdicts
+    assert len(at.get("plotly_chart")) == 1
+    assert_no_missing_keys(at)
+
+    # the page wrote its configuration back into the URL; a new session opened with it gives the same forecast
+    written = {k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k]
+               for k in at.query_params if export.is_link_key(k)}
+    assert written["src"] == "synthetic" and written["ep"] == "3" and written["h"] == "6"
+    again = _open_link(written, lang)
+    run2 = _run(again)
+    assert run2["config"] == cfg
+    f1 = run["forecaster"].predict(6).mean
+    f2 = run2["forecaster"].predict(6).mean
+    np.testing.assert_array_equal(f1, f2)
+
+
+def test_default_path_fit_button_and_downloads():
+    at = open_app("en", page=PAGE, timeout=TIMEOUT)
+    assert not at.exception
+    assert at.session_state[state.SERIES].source == "bundled"
+    assert at.query_params["src"] in ("bundled", ["bundled"])  # bundled data: the link is shareable
+    # shrink the run through the page's own widgets, then fit
+    at.number_input(key=state.forecast_setting_key("epochs")).set_value(2).run()
+    at.number_input(key=state.forecast_setting_key("hidden_size")).set_value(4).run()
+    at.number_input(key=state.forecast_setting_key("ensemble")).set_value(1).run()
+    _origins(at, 1)
+    at.button(key="forecast.run_btn").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    run = _run(at)
+    cfg = run["config"]
+    assert cfg.epochs == 2 and cfg.hidden_size == 4 and run["backtest"]["origins"] == 1
+    loaded = at.session_state[state.SERIES]
+    # the CSV continues the monthly calendar and keeps numbers as numbers
+    fcst = run["forecaster"].predict(cfg.horizon)
+    import datasets
+
+    future = datasets.future_index(loaded.series.index, cfg.horizon)
+    df = pd.read_csv(io.BytesIO(export.forecast_csv(future, fcst)))
+    assert list(df.columns) == ["date", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
+    assert pd.Timestamp(df["date"].iloc[0]) == loaded.series.index[-1] + pd.offsets.MonthBegin(1)
+    assert df["forecast"].dtype.kind == "f"
+    assert len(at.get("download_button")) == 3
+    assert_no_missing_keys(at)
+
+
+def _saved_model_bytes() -> bytes:
+    from lstm_core.forecast import ForecastConfig, Forecaster
+
+    fc = Forecaster(ForecastConfig(window=12, horizon=6, epochs=2, hidden_size=4, ensemble=1, season_length=12))
+    fc.fit(np.sin(np.arange(120) * 2 * np.pi / 12))
+    return export.model_bytes(fc)
+
+
+def test_upload_good_model_then_bad_keeps_it():
+    at = _open_link(LINK)
+    before = _run(at)
+    good = _saved_model_bytes()
+    # AppTest has no file_uploader driver: hand the page an uploaded-file object the way Streamlit does
+    from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
+
+    def upload(data: bytes, file_id: str) -> None:
+        rec = UploadedFileRec(file_id=file_id, name="model.npz", type="application/octet-stream", data=data)
+        at.session_state[state.FORECAST_UPLOAD_SIG] = None
+        handle_upload(at, UploadedFile(rec, None))
+
+    upload(good, "f1")
+    run = _run(at)
+    assert run is not before and run["origin"] == "upload" and run["config"].hidden_size == 4
+    assert run["config"].cell == "lstm" and not at.exception
+    # a pickle, then a truncated file: translated error, previous model kept
+    import pickle
+
+    for bad, fid in ((pickle.dumps({"a": 1}), "f2"), (good[: len(good) // 2], "f3")):
+        upload(bad, fid)
+        assert not at.exception
+        assert _run(at) is run
+        assert any(translate("en", "forecast.upload_kept") in i.value for i in at.info)
+        assert at.error, "a translated error is shown"
+        assert "⟦" not in at.error[0].value
+
+
+def handle_upload(at: AppTest, uploaded) -> None:
+    """Run the page with ``uploaded`` as the file uploader's value (patched the way the widget returns it)."""
+    import streamlit as st
+
+    real = st.file_uploader
+
+    def fake(label, *args, key=None, **kwargs):
+        if key == state.FORECAST_UPLOAD:
+            return uploaded
+        return real(label, *args, key=key, **kwargs)
+
+    st.file_uploader = fake
+    try:
+        at.run()
+    finally:
+        st.file_uploader = real
+
+
+def test_too_short_series_shows_translated_message():
+    for lang in ("en", "pt-BR"):
+        at = _open_link({**LINK, "gp_length": "20", "h": "8"}, lang)
+        assert at.error, "too short: an error box"
+        assert "⟦" not in at.error[0].value
+        assert at.error[0].value.startswith(translate(lang, "errors.engine.too_short")[:10])
+        assert state.FORECAST_RUN not in at.session_state or at.session_state[state.FORECAST_RUN] is None
+
+
+def test_classroom_hides_settings_and_bad_link_is_an_error():
+    at = _open_link({**LINK, "ep": "2"}, "pt-BR", classroom=True)
+    assert not at.get("expander") or all(
+        e.label != translate("pt-BR", "forecast.settings") for e in at.get("expander"))
+    assert _run(at)["config"].epochs == 2
+    assert_no_missing_keys(at)
+    bad = _open_link({"src": "bundled", "ds": "no_such_series"}, "en")
+    assert any(translate("en", "errors.data.unknown_dataset", id="no_such_series") == e.value for e in bad.error)
