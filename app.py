@@ -36,6 +36,8 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("nav.start", "pages/home.py", "nav.home", ":material/home:", "welcome", "home.blurb.home"),
     NavItem("nav.start", "pages/data.py", "nav.data", ":material/table_chart:", "choose-data", "home.blurb.data"),
     # --- Learn --- (train, gates, cell, clamp, vanishing, replay, lesson go here)
+    NavItem("nav.learn", "pages/train.py", "nav.train", ":material/model_training:", "train-network", "home.blurb.train"),
+    NavItem("nav.learn", "pages/gates.py", "nav.gates", ":material/grid_on:", "watch-gates", "home.blurb.gates"),
     NavItem("nav.learn", "pages/cell.py", "nav.cell", ":material/memory:", "inside-the-cell", "home.blurb.cell"),
     NavItem("nav.learn", "pages/clamp.py", "nav.clamp", ":material/lock:", "what-if-clamp", "home.blurb.clamp"),
     NavItem("nav.learn", "pages/glossary.py", "nav.glossary", ":material/menu_book:", "terms", "home.blurb.glossary"),

@@ -72,6 +72,95 @@ CLAMP_VIEW_UNIT = "clamp.view_unit"  # widget: unit whose curves are overlaid
 # --- trained model (pages/train.py writes it, Gates/Forecast/... read it) ----------------------------
 MODEL = "model.trained"  # TrainedModel | None
 
+# --- train (pages/train.py; the Gates page's one-click training uses the same job) ----------------------
+TRAIN_JOB = "train.job"  # ui.trainer.TrainingJob | None: the running or last finished training run
+TRAIN_RUNS = "train.runs"  # int: training runs started in this session (tests check views never retrain)
+TRAIN_SETTINGS = "train.settings"  # dict: the Train page's chosen settings (widgets are re-seeded from it)
+TRAIN_SETTINGS_FOR = "train.settings_for"  # LoadedSeries.key the settings' defaults were derived from
+
+
+def train_widget_key(name: str) -> str:
+    """Widget key of one Train-page control (``"cell"``, ``"hidden_size"``, ...)."""
+    return f"train.w.{name}"
+
+
+# --- training replay (written while training by ui.trainer; read by the Training-replay page) ---------
+# REPLAY holds a ReplayBuffer (below): what the gates of the network being trained did on ONE fixed probe
+# window (the last training window of the series: positions [probe_start, probe_end)), recorded every
+# ``stride`` epochs during the run. At most REPLAY_MAX snapshots: when the buffer would overflow, every
+# second snapshot is dropped and the stride doubles, so the snapshots stay evenly spread from epoch 1 on.
+# ``snapshots[k].gates[(layer, direction, name)]`` is a (T, H) float32 array, T = probe_end - probe_start,
+# H = hidden_size, for every layer 0..num_layers-1, direction "forward" (and "backward" if bidirectional)
+# and every gate/state name of the cell (LSTM: input, forget, candidate, output, cell, hidden; GRU: reset,
+# update, candidate, hidden; RNN: hidden) -- the same values ``trace.gate(name, layer, direction)[0]`` gives.
+REPLAY = "replay.buffer"  # ReplayBuffer | None: gate snapshots of the last training run
+REPLAY_MAX = 40  # snapshots kept at most
+
+
+@dataclass
+class ReplaySnapshot:
+    """The gates on the probe window after one epoch: ``gates[(layer, direction, name)]`` is (T, H) float32."""
+
+    epoch: int  # 1-based epoch just finished
+    train_loss: float
+    val_loss: float | None
+    gates: dict  # {(layer: int, direction: str, name: str): np.ndarray (T, H) float32}
+
+
+@dataclass
+class ReplayBuffer:
+    """Snapshots of one training run on a fixed probe window (see the comment above REPLAY)."""
+
+    run_id: str  # the TrainingJob's id
+    data_key: str  # LoadedSeries.key of the series trained on
+    cell: str  # "lstm" | "gru" | "rnn"
+    num_layers: int
+    directions: tuple  # ("forward",) or ("forward", "backward")
+    hidden_size: int
+    gate_names: tuple  # names present in every snapshot, in display order
+    probe_start: int  # first series position of the probe window
+    probe_end: int  # one past its last position
+    probe_values: Any  # (T,) float64: the raw series values the network read
+    probe_index: Any  # (T,) the series index (dates or steps) of those values
+    stride: int = 1  # epochs between two snapshots now
+    snapshots: list = field(default_factory=list)  # list[ReplaySnapshot], in epoch order, len <= REPLAY_MAX
+
+
+def get_replay(allow_stale: bool = False) -> ReplayBuffer | None:
+    """The replay buffer of the last run, or None (also when it was recorded on other data, unless allowed)."""
+    buf = st.session_state.get(REPLAY)
+    if buf is None or (not allow_stale and buf.data_key != get_series().key):
+        return None
+    return buf
+
+
+# --- vanishing gradients (pages/vanishing.py) -------------------------------------------------------
+VANISH_TASK = "vanishing.task"  # widget: memory task name
+VANISH_LAG = "vanishing.lag"  # widget: lag whose gradients are shown (also trained with the sweep)
+VANISH_HIDDEN = "vanishing.hidden"  # widget (advanced): hidden units of all three networks
+VANISH_EPOCHS = "vanishing.epochs"  # widget (advanced): epochs
+VANISH_LR = "vanishing.lr"  # widget (advanced): learning rate
+VANISH_SEED = "vanishing.seed"  # widget (advanced): seed of data and weights
+VANISH_MEASURE = "vanishing.measure"  # widget (advanced): "dh" (‖∂L/∂h_t‖) or "dx" (‖∂ŷ/∂x_t‖)
+VANISH_RESULTS = "vanishing.results"  # dict {(task, lag, MemoryConfig): lstm_core.memory.Comparison}, bounded
+VANISH_LAST_SECONDS = "vanishing.last_seconds"  # float: wall time of the last training click
+VANISH_TRAIN_RUNS = "vanishing.train_runs"  # int: training clicks that trained something (tests: views never train)
+
+# --- training replay page (pages/replay.py) ------------------------------------------------------------
+REPLAY_EPOCH = "replay.epoch"  # widget: index of the snapshot shown
+REPLAY_LAYER = "replay.layer"  # widget: layer shown
+REPLAY_DIRECTION = "replay.direction"  # widget: "forward" | "backward"
+
+# --- gates (pages/gates.py) -------------------------------------------------------------------------
+GATES_TRACES = "gates.traces"  # dict {(model key, start, end): ui.trainer.TraceView}: small per-session LRU
+GATES_C_RANGE = "gates.c_range"  # dict {model key: fixed half-range of the cell-state colours}
+GATES_TRACE_COUNT = "gates.trace_count"  # int: traces actually computed (cache misses) in this session
+GATES_WINDOW = "gates.window"  # widget: (start, end) positions of the window on the series
+GATES_LAYER = "gates.layer"  # widget: layer shown
+GATES_DIRECTION = "gates.direction"  # widget: "forward" | "backward"
+GATES_CURSOR = "gates.cursor"  # widget: time step marked in every panel (0-based within the window)
+GATES_UNIT = "gates.unit"  # widget: unit whose curves are shown
+
 SourceKind = Literal["bundled", "synthetic", "upload"]
 
 

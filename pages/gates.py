@@ -1,0 +1,211 @@
+"""Gates: what every gate and state of the trained network did, step by step, on a window the user picks.
+
+Thin page: the window slider and the view widgets live here; the trace comes from ``ui.trainer.cached_trace``
+(cached per model and window in this session, so cursor, unit, layer and direction changes never run the
+network again); figures from ``ui.plots.gates``. The view is an ``st.fragment``: moving the cursor or picking a
+unit redraws only the view. Without a model, the page offers to train the default one right here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lstm_core.errors import CoreError
+from ui import state, trainer, widgets
+from ui.i18n import current_lang, fmt_num, t, translate
+from ui.plots import colors
+from ui.plots.gates import (
+    cell_composition,
+    gate_heatmaps,
+    saturation_fractions,
+    saturation_scatter,
+    unit_curves,
+)
+
+lang = current_lang()
+
+
+def tr(key: str, **params) -> str:
+    """``t()`` bound to this run's language (format_func callbacks may run outside the script)."""
+    return translate(lang, key, **params)
+
+
+loaded = state.get_series()
+job = trainer.current_job()
+trainer.collect(job)
+
+st.title(t("nav.gates"))
+st.caption(t("gates.intro"))
+
+if job is not None and not job.done:
+    st.info(t("gates.training_now"), icon=":material/hourglass_top:")
+    trainer.live_panel(job, lang, key="gates")
+    st.stop()
+
+model = state.get_model()
+if model is None:
+    stale = state.get_model(allow_stale=True) is not None
+    st.info(t("gates.stale_model" if stale else "gates.no_model"), icon=":material/school:")
+    if st.button(t("gates.train_default"), type="primary", icon=":material/play_arrow:", key="gates.train_btn"):
+        try:
+            trainer.start_training(loaded, trainer.default_config(loaded))
+            st.rerun()
+        except CoreError as exc:
+            widgets.show_error(exc)
+    st.page_link("pages/train.py", label=t("gates.to_train"), icon=":material/model_training:",
+                 query_params=widgets.page_params())
+    st.stop()
+
+cfg = model.config
+values = loaded.series.to_numpy(dtype=np.float64)
+index = np.asarray(loaded.series.index)
+n = values.size
+st.markdown(t("gates.model", cell=t(f"cell_kind.{cfg.cell}"), hidden=cfg.hidden_size, layers=cfg.num_layers,
+              dirs=t("gates.bidir") if cfg.bidirectional else t("gates.unidir"), window=cfg.window))
+
+
+# --- the window the network reads -------------------------------------------------------------------
+def _label(k: int) -> str:
+    v = index[min(max(k, 0), n - 1)]
+    if isinstance(v, np.datetime64):
+        ts = pd.Timestamp(v)
+        return str(ts.date()) if ts == ts.normalize() else str(ts)
+    return str(v)
+
+
+default_len = min(n, max(4 * cfg.window, 48))
+s0, e0 = st.session_state.get(state.GATES_WINDOW, (-1, -1))
+if not (0 <= s0 < e0 <= n):
+    st.session_state[state.GATES_WINDOW] = (n - default_len, n)
+start, end = st.slider(t("gates.window"), min_value=0, max_value=n, key=state.GATES_WINDOW,
+                       help=t("gates.window_help"))
+if end - start < 2:
+    start, end = max(0, min(start, n - 2)), max(2, min(n, start + 2))
+st.caption(t("gates.window_caption", start=_label(start), end=_label(end - 1), steps=end - start))
+
+try:
+    view = trainer.cached_trace(model, trainer.model_key(model), start, end, values, index)
+except CoreError as exc:
+    widgets.show_error(exc)
+    st.stop()
+
+
+# --- reading the picture ----------------------------------------------------------------------------
+def _units(idx: np.ndarray, limit: int = 8) -> str:
+    shown = ", ".join(str(int(u)) for u in idx[:limit])
+    return shown + (" …" if idx.size > limit else "")
+
+
+def _pct(x: float) -> str:
+    return fmt_num(100 * x, 0, lang) + " %"
+
+
+def explain(gates: dict, unit: int, cursor: int, kind: str) -> list[str]:
+    """Short sentences that read the picture on screen: memory length, how often gates open, the cursor step."""
+    lines: list[str] = []
+    H = next(iter(gates.values())).shape[1]
+    if kind == "lstm":
+        f_mean = gates["forget"].mean(axis=0)  # (H,)
+        long = np.flatnonzero(f_mean > 0.9)
+        short = np.flatnonzero(f_mean < 0.5)
+        if long.size:
+            lines.append(tr("gates.read.long_memory", n=long.size, total=H, units=_units(long)))
+        else:
+            top = int(np.argmax(f_mean))
+            lines.append(tr("gates.read.no_long_memory", unit=top, value=fmt_num(f_mean[top], 2, lang)))
+        if short.size:
+            lines.append(tr("gates.read.short_memory", n=short.size, units=_units(short)))
+        lines.append(tr("gates.read.input_open", pct=_pct(float((gates["input"] > 0.5).mean()))))
+        lines.append(tr("gates.read.output", value=fmt_num(float(gates["output"].mean()), 2, lang)))
+        f, i, o = (float(gates[g][cursor, unit]) for g in ("forget", "input", "output"))
+        c = float(gates["cell"][cursor, unit])
+        action = ("keep" if f >= 0.5 and i < 0.5 else "add" if f >= 0.5 else "write" if i >= 0.5 else "fade")
+        lines.append(tr("gates.read.cursor_lstm", step=_label(start + cursor), unit=unit,
+                        f=fmt_num(f, 2, lang), i=fmt_num(i, 2, lang), o=fmt_num(o, 2, lang), c=fmt_num(c, 2, lang),
+                        action=tr(f"gates.read.action.{action}")))
+    elif kind == "gru":
+        z_mean = gates["update"].mean(axis=0)
+        long = np.flatnonzero(z_mean > 0.9)
+        if long.size:
+            lines.append(tr("gates.read.gru_long", n=long.size, total=H, units=_units(long)))
+        else:
+            top = int(np.argmax(z_mean))
+            lines.append(tr("gates.read.gru_no_long", unit=top, value=fmt_num(z_mean[top], 2, lang)))
+        lines.append(tr("gates.read.gru_reset", pct=_pct(float((gates["reset"] < 0.1).mean()))))
+        z, r = float(gates["update"][cursor, unit]), float(gates["reset"][cursor, unit])
+        lines.append(tr("gates.read.cursor_gru", step=_label(start + cursor), unit=unit, z=fmt_num(z, 2, lang),
+                        r=fmt_num(r, 2, lang), keep=_pct(z)))
+    else:
+        h = gates["hidden"]
+        lines.append(tr("gates.read.rnn", pct=_pct(float((np.abs(h) > 0.9).mean()))))
+    return lines
+
+
+# --- the view (a fragment: cursor, unit, layer and direction changes redraw only this part) ----------
+@st.fragment
+def gate_view() -> None:
+    T, H = end - start, view.hidden_size
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
+    layer = 0
+    if view.num_layers > 1:
+        layer = c1.selectbox(t("gates.layer"), list(range(view.num_layers)), key=state.GATES_LAYER,
+                             format_func=lambda k: tr("gates.layer_n", n=k + 1), help=t("gates.layer_help"))
+    direction = "forward"
+    if len(view.directions) > 1:
+        direction = c2.radio(t("gates.direction"), list(view.directions), key=state.GATES_DIRECTION,
+                             format_func=lambda d: tr(f"gates.dir.{d}"), help=t("gates.direction_help"))
+    if not 0 <= st.session_state.get(state.GATES_UNIT, -1) < H:
+        st.session_state[state.GATES_UNIT] = 0
+    unit = c3.selectbox(t("gates.unit"), list(range(H)), key=state.GATES_UNIT, help=t("gates.unit_help"))
+    if not 0 <= st.session_state.get(state.GATES_CURSOR, -1) < T:
+        st.session_state[state.GATES_CURSOR] = T - 1
+    cursor = c4.slider(t("gates.cursor"), min_value=0, max_value=T - 1, key=state.GATES_CURSOR,
+                       help=t("gates.cursor_help"))
+    st.caption(t("gates.cursor_caption", step=_label(start + cursor),
+                 value=fmt_num(float(view.values[cursor]), 3, lang)))
+    gates = {name: view.gates[(layer, direction, name)] for name in view.names}
+    if layer > 0:
+        st.caption(t("gates.upper_layer", below=layer))
+
+    st.subheader(t("gates.heatmaps_title"))
+    st.caption(t("gates.heatmaps_help"))
+    widgets.show_figure(gate_heatmaps(gates, view.values, time=view.index, cursor=cursor, c_range=view.c_range,
+                                      lang=lang), key="gates.heatmaps")
+    with st.container(border=True):
+        st.markdown(f"**{t('gates.read.title')}**")
+        st.markdown("\n".join(f"- {line}" for line in explain(gates, unit, cursor, cfg.cell)))
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("gates.unit_title", unit=unit))
+        widgets.show_figure(unit_curves(gates, view.values, unit, time=view.index, cursor=cursor, lang=lang),
+                            key="gates.unit_curves")
+    with right:
+        if cfg.cell == "lstm":
+            st.subheader(t("gates.composition_title"))
+            widgets.show_figure(cell_composition(gates["forget"], gates["input"], gates["candidate"],
+                                                 gates["cell"], unit, time=view.index, cursor=cursor, lang=lang),
+                                key="gates.composition")
+            st.caption(t("gates.composition_help"))
+        else:
+            st.subheader(t("gates.composition_title"))
+            st.info(t(f"gates.no_cell.{cfg.cell}"), icon=":material/info:")
+    sig = {name: z for name, z in gates.items() if name in colors.SIGMOID_GATES}
+    st.subheader(t("gates.saturation_title"))
+    if sig:
+        left, right = st.columns([3, 2])
+        with left:
+            widgets.show_figure(saturation_scatter(sig, unit=unit, lang=lang), key="gates.saturation")
+        with right:
+            st.caption(t("gates.saturation_help"))
+            for name, z in sig.items():
+                low, high = saturation_fractions(z)
+                st.markdown(tr("gates.saturation_line", gate=tr(f"gate.{name}"),
+                               open=int((high > 0.5).sum()), shut=int((low > 0.5).sum()), total=H))
+    else:
+        st.info(t("gates.no_sigmoid"), icon=":material/info:")
+
+
+gate_view()

@@ -1,0 +1,190 @@
+"""Figures and tables of a training run: loss curves, the fit on the held-out parts, metrics beside the baselines.
+
+Pure functions (arrays and the engine's ``Forecaster.evaluate()`` dict in, ``go.Figure`` / ``DataFrame`` out), no
+streamlit; labels from the catalogs through ``ui.i18n.translate(lang, ...)``.
+
+Colours come from ``ui.plots.colors``: the training curve in the blue of the training region, the validation
+curve in the orange of the validation region, the network's forecast in the forecast colour with its 80 %
+band, seasonal naive dashed in the blue of the diverging scale, the history in the neutral history colour.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.i18n import fmt_num, translate
+from ui.plots import colors
+from ui.plots.series import minmax_positions
+
+TRAIN_COLOR = colors.NEGATIVE  # blue, the hue of the shaded training region
+VAL_COLOR = colors.FIT  # orange, the hue of the shaded validation region
+BASELINE_COLOR = colors.NEGATIVE
+METRICS = ("mae", "rmse", "mase", "smape")  # columns of the metrics table, in order
+METHODS = ("model", "seasonal_naive", "naive", "drift", "moving_average")  # rows, in order
+
+
+def _finite_or_none(values: Sequence[float | None]) -> list[float | None]:
+    out: list[float | None] = []
+    for v in values:
+        out.append(float(v) if v is not None and math.isfinite(float(v)) else None)
+    return out
+
+
+def _plain(v):
+    """A JSON-friendly x position: ISO text for a date, a float for a number."""
+    if isinstance(v, np.datetime64):
+        return str(pd.Timestamp(v))
+    return float(v) if isinstance(v, np.number) else v
+
+
+def loss_curves(
+    train_loss: Sequence[float],
+    val_loss: Sequence[float | None] = (),
+    *,
+    epochs: int | None = None,
+    best_epoch: int | None = None,
+    lang: str = "en",
+    log_y: bool = True,
+    height: int = 300,
+) -> go.Figure:
+    """Training and validation loss per epoch (1-based), with the best epoch marked.
+
+    ``epochs``: the planned number of epochs, so the x axis does not jump while a run grows (None: the data's
+    length). Non-finite losses (a diverging run) are left as gaps. ``log_y``: a log scale shows both the first
+    steep fall and the slow end of training.
+    """
+    n = len(train_loss)
+    x = np.arange(1, n + 1)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=x, y=_finite_or_none(train_loss), mode="lines",
+                             name=translate(lang, "plot.training.train_loss"),
+                             line={"color": TRAIN_COLOR, "width": 2}, hovertemplate="%{y:.4g}"))
+    val = _finite_or_none(val_loss)
+    if any(v is not None for v in val):
+        fig.add_trace(go.Scatter(x=x[: len(val)], y=val, mode="lines",
+                                 name=translate(lang, "plot.training.val_loss"),
+                                 line={"color": VAL_COLOR, "width": 2}, hovertemplate="%{y:.4g}"))
+    if best_epoch and 1 <= best_epoch <= n:
+        fig.add_vline(x=best_epoch, line={"color": colors.CURSOR, "width": 1, "dash": "dot"},
+                      annotation_text=translate(lang, "plot.training.best", epoch=best_epoch),
+                      annotation_position="top right", annotation_font_size=11)
+    x_max = max(int(epochs or n), 1)
+    positive = [v for v in (*_finite_or_none(train_loss), *val) if v is not None and v > 0]
+    use_log = log_y and bool(positive)
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        hovermode="x unified",
+        xaxis={"title": translate(lang, "plot.training.epoch"), "range": [0.5, x_max + 0.5]},
+        yaxis={"title": translate(lang, "plot.training.loss"), "type": "log" if use_log else "linear"},
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+    )
+    return fig
+
+
+def fit_figure(
+    values: np.ndarray,
+    index: Sequence | np.ndarray | None,
+    evaluation: Mapping,
+    *,
+    lang: str = "en",
+    level: int = 80,
+    context: int | None = None,
+    height: int = 380,
+) -> go.Figure:
+    """The series around the held-out parts with the network's forecasts (and ``level`` % band) and seasonal naive.
+
+    ``evaluation``: ``Forecaster.evaluate()`` (``split``, ``parts`` → ``index``/``actual``/``predictions``/
+    ``lower``/``upper``). ``context``: how many training points to show before validation (default: as many as
+    the held-out parts, at least 24). Forecasts are made block by block from data before each block only.
+    """
+    y = np.asarray(values, dtype=np.float64)
+    n = y.size
+    x = np.arange(n) if index is None else np.asarray(index)
+    if x.shape[0] != n:
+        raise ValueError(f"index has {x.shape[0]} entries for {n} values")
+    train_end, val_end = (int(v) for v in evaluation["split"])
+    ctx = int(context if context is not None else max(24, n - train_end))
+    start = max(0, train_end - ctx)
+    pos = start + minmax_positions(y[start:])
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=x[pos], y=y[pos], mode="lines", name=translate(lang, "plot.training.actual"),
+                             line={"color": colors.HISTORY, "width": 1.6}, hovertemplate="%{y:.4g}"))
+    for role, lo, hi in (("val", train_end, val_end), ("test", val_end, n)):
+        if hi <= lo:
+            continue
+        fig.add_vrect(x0=_plain(x[lo]), x1=_plain(x[hi - 1]), fillcolor=colors.SPLIT_FILL[role], line_width=0, layer="below",
+                      annotation_text=translate(lang, f"plot.{role}"), annotation_position="top left",
+                      annotation_font_size=12)
+    first = True
+    for part in ("validation", "test"):
+        p = evaluation["parts"].get(part)
+        if p is None:
+            continue
+        idx = np.asarray(p["index"], dtype=int)
+        px = x[idx]
+        lower = p["lower"]["model"].get(level)
+        upper = p["upper"]["model"].get(level)
+        if lower is not None and upper is not None:
+            fig.add_trace(go.Scatter(x=np.concatenate([px, px[::-1]]),
+                                     y=np.concatenate([np.asarray(upper), np.asarray(lower)[::-1]]),
+                                     fill="toself", fillcolor=colors.INTERVAL_80, line={"width": 0},
+                                     name=translate(lang, "plot.training.band", level=level), hoverinfo="skip",
+                                     showlegend=first, legendgroup="band"))
+        if "seasonal_naive" in p["predictions"]:
+            fig.add_trace(go.Scatter(x=px, y=p["predictions"]["seasonal_naive"], mode="lines",
+                                     name=translate(lang, "plot.training.methods.seasonal_naive"),
+                                     line={"color": BASELINE_COLOR, "width": 1.5, "dash": "dash"},
+                                     showlegend=first, legendgroup="snaive", hovertemplate="%{y:.4g}"))
+        fig.add_trace(go.Scatter(x=px, y=p["predictions"]["model"], mode="lines",
+                                 name=translate(lang, "plot.training.methods.model"),
+                                 line={"color": colors.FORECAST, "width": 2.2},
+                                 showlegend=first, legendgroup="model", hovertemplate="%{y:.4g}"))
+        first = False
+    is_dates = np.issubdtype(x.dtype, np.datetime64)
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        hovermode="x unified",
+        xaxis_title=translate(lang, "plot.time" if is_dates else "plot.step"),
+        yaxis_title=translate(lang, "plot.value"),
+        legend={"orientation": "h", "y": -0.18},
+    )
+    return fig
+
+
+def metrics_table(metrics: Mapping[str, Mapping[str, float]], *, lang: str = "en", level: int = 80) -> pd.DataFrame:
+    """Rows: the network then the baselines (translated names); columns: MAE, RMSE, MASE, sMAPE, coverage.
+
+    ``metrics``: ``evaluate()["parts"][part]["metrics"]``; numbers formatted in the language's style.
+    """
+    cov = f"coverage_{level}"
+    rows = []
+    for method in [m for m in METHODS if m in metrics] + [m for m in metrics if m not in METHODS]:
+        m = metrics[method]
+        row = {translate(lang, "plot.training.method"): translate(lang, f"plot.training.methods.{method}")}
+        for key in METRICS:
+            value = m.get(key)
+            row[translate(lang, f"plot.training.metrics.{key}")] = (
+                fmt_num(value, 3, lang) if value is not None and math.isfinite(value) else "—"
+            )
+        value = m.get(cov)
+        row[translate(lang, "plot.training.metrics.coverage", level=level)] = (
+            fmt_num(100 * value, 0, lang) + " %" if value is not None and math.isfinite(value) else "—"
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def beats_seasonal_naive(metrics: Mapping[str, Mapping[str, float]]) -> bool | None:
+    """True/False if the network's MASE is below/above seasonal naive's on this part; None if not comparable."""
+    model = metrics.get("model", {}).get("mase")
+    base = metrics.get("seasonal_naive", {}).get("mase")
+    if model is None or base is None or not (math.isfinite(model) and math.isfinite(base)):
+        return None
+    return bool(model < base)
