@@ -40,8 +40,11 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("nav.learn", "pages/gates.py", "nav.gates", ":material/grid_on:", "watch-gates", "home.blurb.gates"),
     NavItem("nav.learn", "pages/cell.py", "nav.cell", ":material/memory:", "inside-the-cell", "home.blurb.cell"),
     NavItem("nav.learn", "pages/clamp.py", "nav.clamp", ":material/lock:", "what-if-clamp", "home.blurb.clamp"),
+    NavItem("nav.learn", "pages/vanishing.py", "nav.vanishing", ":material/trending_down:", "vanishing-gradients", "home.blurb.vanishing"),
     NavItem("nav.learn", "pages/glossary.py", "nav.glossary", ":material/menu_book:", "terms", "home.blurb.glossary"),
     # --- Forecast --- (compare, forecast go here)
+    NavItem("nav.forecast", "pages/compare.py", "nav.compare", ":material/compare_arrows:", "compare-cells", "home.blurb.compare"),
+    NavItem("nav.forecast", "pages/forecast.py", "nav.forecast_page", ":material/trending_up:", "forecast-series", "home.blurb.forecast"),
 )
 
 st.set_page_config(page_title="LSTM Lab", page_icon=":material/memory:", layout="wide")

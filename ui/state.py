@@ -69,6 +69,36 @@ CLAMP_UNITS = "clamp.units"  # widget: the units to force when not all
 CLAMP_STEPS = "clamp.steps"  # widget: (first, last) step of the window to force, inclusive
 CLAMP_VIEW_UNIT = "clamp.view_unit"  # widget: unit whose curves are overlaid
 
+# --- compare (pages/compare.py) ---------------------------------------------------------------------
+COMPARE_RESULTS = "compare.results"  # dict: the last comparison (runs per model and seed, baselines, data_key)
+COMPARE_EPOCHS = "compare.epochs"  # widget: epoch budget shared by every model (advanced)
+COMPARE_HIDDEN = "compare.hidden"  # widget: units per layer shared by every model (advanced)
+COMPARE_SEED = "compare.seed"  # widget: first seed (advanced)
+COMPARE_SEEDS = "compare.n_seeds"  # widget: seeds per model, for mean ± spread (advanced)
+COMPARE_VIEW = "compare.gate_view"  # widget: "memory" (forget vs update gates) | "hidden"
+
+
+def compare_model_key(model: str) -> str:
+    """Widget key of the on/off toggle of one compared model (``lstm``, ``gru``, ``bilstm``, ``rnn``)."""
+    return f"compare.use.{model}"
+
+
+# --- forecast (pages/forecast.py) -------------------------------------------------------------------
+FORECAST_RUN = "forecast.run"  # dict: forecaster, forecast, backtest, config, data_key, origin ("fit"|"upload")
+FORECAST_HORIZON = "forecast.horizon"  # widget: steps to forecast
+FORECAST_ORIGINS = "forecast.origins"  # widget: rolling-origin backtest origins (advanced)
+FORECAST_UPLOAD = "forecast.upload"  # widget: st.file_uploader of a saved model (.npz)
+FORECAST_UPLOAD_SIG = "forecast.upload_sig"  # file id of the last model upload handled (handled once)
+FORECAST_LINKED = "forecast.linked"  # the shareable-link query params already applied (applied once per link)
+FORECAST_SETTINGS_FOR = "forecast.settings_for"  # (data key, horizon) the settings widgets were filled for
+FORECAST_AUTORUN = "forecast.autorun"  # bool: a shared link asked for a run on this page load
+
+
+def forecast_setting_key(field: str) -> str:
+    """Widget key of one model setting in the Forecast page's expander (a ``ForecastConfig`` field name)."""
+    return f"forecast.cfg.{field}"
+
+
 # --- trained model (pages/train.py writes it, Gates/Forecast/... read it) ----------------------------
 MODEL = "model.trained"  # TrainedModel | None
 
