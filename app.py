@@ -41,6 +41,8 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("nav.learn", "pages/cell.py", "nav.cell", ":material/memory:", "inside-the-cell", "home.blurb.cell"),
     NavItem("nav.learn", "pages/clamp.py", "nav.clamp", ":material/lock:", "what-if-clamp", "home.blurb.clamp"),
     NavItem("nav.learn", "pages/vanishing.py", "nav.vanishing", ":material/trending_down:", "vanishing-gradients", "home.blurb.vanishing"),
+    NavItem("nav.learn", "pages/replay.py", "nav.replay", ":material/replay:", "training-replay", "home.blurb.replay"),
+    NavItem("nav.learn", "pages/lesson.py", "nav.lesson", ":material/school:", "guided-lesson", "home.blurb.lesson"),
     NavItem("nav.learn", "pages/glossary.py", "nav.glossary", ":material/menu_book:", "terms", "home.blurb.glossary"),
     # --- Forecast --- (compare, forecast go here)
     NavItem("nav.forecast", "pages/compare.py", "nav.compare", ":material/compare_arrows:", "compare-cells", "home.blurb.compare"),

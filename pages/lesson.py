@@ -1,0 +1,76 @@
+"""Guided lesson: a 20-minute class path through the app (what to click, what to look at, a question, the reveal).
+
+Every step links to the page it uses (``st.page_link``, keeping language and classroom mode), and its reveal
+sits in an expander so the teacher opens it after the room has answered. One step reads real numbers: the
+gradient reaching the first step of the untrained networks (the same computation as the Vanishing page).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datasets.synthetic import memory_task
+from lstm_core.memory import MemoryConfig, init_gradients, task_shape
+from ui import state, widgets
+from ui.i18n import fmt_num, t
+
+# (step id, page script it uses, minutes); the texts are lesson.steps.<id>.{title,click,look,ask,reveal}
+STEPS: tuple[tuple[str, str, int], ...] = (
+    ("data", "pages/data.py", 2),
+    ("train", "pages/train.py", 3),
+    ("gates", "pages/gates.py", 4),
+    ("cell", "pages/cell.py", 3),
+    ("clamp", "pages/clamp.py", 3),
+    ("vanishing", "pages/vanishing.py", 4),
+    ("replay", "pages/replay.py", 1),
+)
+LESSON_LAG = 20  # the lag of the vanishing step (the Vanishing page's default too)
+
+
+@st.cache_data(show_spinner=False)
+def first_step_share(lag: int = LESSON_LAG) -> dict[str, float]:
+    """Share of the gradient reaching the first step, untrained RNN/LSTM/GRU on the adding problem."""
+    T, _ = task_shape("adding", lag)
+    X, Y = memory_task("adding", 128, T, seed=1000)
+    return {k: g.first_to_last() for k, g in init_gradients(X, Y, MemoryConfig()).items()}
+
+
+def short_power(x: float) -> str:
+    """0.0002 → "0,0002" / "0.0002" with enough digits to show the first significant one."""
+    digits = 1
+    while digits < 12 and round(x, digits) == 0:
+        digits += 1
+    return fmt_num(x, digits)
+
+
+registered = {item.path for item in st.session_state.get(state.PAGES, ())}
+st.title(t("nav.lesson"))
+st.markdown(t("lesson.intro", minutes=sum(m for _, _, m in STEPS)))
+if not state.is_classroom():
+    st.info(t("lesson.classroom_tip"), icon=":material/co_present:")
+
+for n, (step, page, minutes) in enumerate(STEPS, start=1):
+    key = f"lesson.steps.{step}"
+    with st.container(border=True):
+        st.subheader(t("lesson.step_title", n=n, title=t(f"{key}.title"), minutes=minutes))
+        if page in registered:
+            st.page_link(page, label=t("lesson.open", page=t(f"nav.{step}")), icon=":material/arrow_forward:",
+                         query_params=widgets.page_params())
+        else:
+            st.caption(t("lesson.page_missing", page=t(f"nav.{step}")))
+        st.markdown(f"**{t('lesson.click')}** {t(f'{key}.click')}")
+        st.markdown(f"**{t('lesson.look')}** {t(f'{key}.look')}")
+        st.markdown(f"**{t('lesson.ask')}** {t(f'{key}.ask')}")
+        with st.expander(t("lesson.reveal")):
+            if step == "vanishing":
+                share = first_step_share()
+                st.markdown(t(f"{key}.reveal", lag=LESSON_LAG, rnn=short_power(share["RNN"]),
+                              lstm=short_power(share["LSTM"]), gru=short_power(share["GRU"])))
+            else:
+                st.markdown(t(f"{key}.reveal"))
+
+st.subheader(t("lesson.wrap_title"))
+st.markdown(t("lesson.wrap"))
+widgets.glossary_link("long_term_dependency")
+st.page_link("pages/glossary.py", label=t("lesson.glossary"), icon=":material/menu_book:",
+             query_params=widgets.page_params())

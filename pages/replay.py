@@ -1,0 +1,108 @@
+"""Training replay: how the gates on one fixed probe window changed while the network learned.
+
+Reads the snapshots the Train page records (``state.ReplayBuffer``: gates on the probe window every few
+epochs). An epoch slider, inside a fragment, picks a snapshot: nothing is trained or recomputed here, the
+figures are drawn from stored arrays with fixed colour scales so that frames compare.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ui import state, widgets
+from ui.i18n import fmt_num, t
+from ui.plots.gates import HIGH, gate_heatmaps, saturation_scatter
+from ui.plots.replay import fixed_cell_range, loss_with_marker, saturation_over_epochs
+
+lang = st.session_state.get(state.LANG, "en")
+classroom = state.is_classroom()
+st.title(t("nav.replay"))
+st.markdown(t("replay.intro"))
+widgets.glossary_link("epoch")
+
+
+def no_replay() -> None:
+    """Explain what the page needs and link to the Train page."""
+    if state.get_replay(allow_stale=True) is not None:
+        st.warning(t("replay.stale"), icon=":material/warning:")
+    else:
+        st.info(t("replay.none"), icon=":material/info:")
+    st.page_link("pages/train.py", label=t("replay.to_train"), icon=":material/model_training:",
+                 query_params=widgets.page_params())
+    st.stop()
+
+
+buf = state.get_replay()
+if buf is None:
+    no_replay()
+snaps = list(buf.snapshots)  # a copy: the training thread may still append
+if not snaps:
+    st.info(t("replay.empty"), icon=":material/hourglass_top:")
+    st.page_link("pages/train.py", label=t("replay.to_train"), icon=":material/model_training:",
+                 query_params=widgets.page_params())
+    st.stop()
+
+job = st.session_state.get(state.TRAIN_JOB)
+running = job is not None and getattr(job, "id", None) == buf.run_id and not getattr(job, "done", True)
+cell_name = t(f"cell_kind.{buf.cell}")
+st.caption(t("replay.about", cell=cell_name, hidden=buf.hidden_size, T=buf.probe_end - buf.probe_start,
+             n=len(snaps), first=snaps[0].epoch, last=snaps[-1].epoch))
+if running:
+    st.caption(t("replay.running"))
+
+layer, direction = 0, "forward"
+if buf.num_layers > 1 or len(buf.directions) > 1:
+    s1, s2 = st.columns(2)
+    layer = s1.selectbox(t("replay.layer"), list(range(buf.num_layers)), key=state.REPLAY_LAYER,
+                         format_func=lambda v: t("replay.layer_n", n=v + 1))
+    direction = s2.radio(t("replay.direction"), list(buf.directions), horizontal=True, key=state.REPLAY_DIRECTION,
+                         format_func=lambda d: t(f"replay.dir.{d}"))
+
+
+def loss_points() -> tuple[list[int], list[float], list]:
+    """Per-epoch losses: every epoch when the run that recorded the snapshots is this session's job."""
+    if job is not None and getattr(job, "id", None) == buf.run_id and getattr(job, "rows", None):
+        rows = list(job.rows)
+        return [r.epoch for r in rows], [r.train_loss for r in rows], [r.val_loss for r in rows]
+    return [s.epoch for s in snaps], [s.train_loss for s in snaps], [s.val_loss for s in snaps]
+
+
+@st.fragment
+def replay_view() -> None:
+    """The epoch slider and everything it drives (drawn from stored snapshots only)."""
+    epochs = [s.epoch for s in snaps]
+    if st.session_state.get(state.REPLAY_EPOCH) not in epochs:  # a new run: its epochs differ
+        st.session_state.pop(state.REPLAY_EPOCH, None)
+    epoch = st.select_slider(t("replay.epoch"), options=epochs, value=epochs[-1], key=state.REPLAY_EPOCH,
+                             help=t("replay.epoch_help"))
+    k = epochs.index(epoch)
+    snap = snaps[k]
+    gates = {name: snap.gates[(layer, direction, name)] for name in buf.gate_names}
+    frames = [{n: s.gates[(layer, direction, n)] for n in buf.gate_names} for s in snaps]
+    c_range = fixed_cell_range([f["cell"] for f in frames if "cell" in f])
+    ep, tr, va = loss_points()
+    widgets.show_figure(loss_with_marker(ep, tr, va, epoch, lang=lang))
+    loss_text = fmt_num(snap.train_loss, 4)
+    if "forget" in gates:
+        share0 = float(np.mean(np.asarray(frames[0]["forget"]) > HIGH))
+        share = float(np.mean(np.asarray(gates["forget"]) > HIGH))
+        st.markdown(t("replay.read.forget", epoch=epoch, loss=loss_text, first=snaps[0].epoch,
+                      share0=fmt_num(100 * share0, 0), share=fmt_num(100 * share, 0)))
+    else:
+        st.markdown(t("replay.read.loss", epoch=epoch, loss=loss_text))
+    widgets.show_figure(gate_heatmaps(gates, buf.probe_values, time=buf.probe_index, c_range=c_range, lang=lang))
+    st.caption(t("replay.scale_note", c=fmt_num(c_range, 0)))
+    if any(n in gates for n in ("input", "forget", "output", "reset", "update")):
+        a, b = st.columns(2)
+        with a:
+            widgets.show_figure(saturation_scatter(gates, lang=lang))
+        with b:
+            widgets.show_figure(saturation_over_epochs(epochs, frames, epoch, lang=lang))
+        st.caption(t("replay.saturation_note"))
+
+
+replay_view()
+st.divider()
+st.page_link("pages/lesson.py", label=t("replay.to_lesson"), icon=":material/school:",
+             query_params=widgets.page_params())

@@ -1,0 +1,117 @@
+"""Figures of the training replay: the loss curve with the replayed epoch marked, and how gates saturated.
+
+Pure functions, no streamlit. The gate heatmaps and the saturation scatter of one snapshot are drawn by the
+builders of ``ui.plots.gates`` (same look as the Gates page); this module adds what only a replay has: time
+measured in epochs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.i18n import translate
+from ui.plots import colors
+from ui.plots.gates import HIGH, LOW, saturation_fractions
+
+
+def fixed_cell_range(cells: Sequence[np.ndarray]) -> float:
+    """One half-range for the cell-state colours over EVERY snapshot, so frames compare (colours never rescale)."""
+    if not cells:
+        return 1.0
+    return max(colors.cell_range(c) for c in cells)
+
+
+def loss_with_marker(
+    epochs: Sequence[int],
+    train_loss: Sequence[float],
+    val_loss: Sequence[float | None] | None,
+    epoch: int,
+    *,
+    lang: str = "en",
+) -> go.Figure:
+    """Training (and validation) loss per epoch on a log axis with a vertical marker at ``epoch``."""
+    x = np.asarray(epochs, dtype=int)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=np.asarray(train_loss, dtype=float),
+            mode="lines+markers" if x.size <= 40 else "lines",
+            name=translate(lang, "plot.train"),
+            line={"color": colors.gate_color("input"), "width": 2},
+            hovertemplate="%{y:.4g}<extra></extra>",
+        )
+    )
+    if val_loss is not None:
+        v = np.array([np.nan if val is None else float(val) for val in val_loss], dtype=float)
+        if np.isfinite(v).any():
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=v,
+                    mode="lines+markers" if x.size <= 40 else "lines",
+                    name=translate(lang, "plot.val"),
+                    line={"color": colors.gate_color("forget"), "width": 2, "dash": "dash"},
+                    hovertemplate="%{y:.4g}<extra></extra>",
+                )
+            )
+    fig.add_vline(x=int(epoch), line={"color": colors.CURSOR, "width": 2})
+    fig.add_annotation(x=int(epoch), y=1.0, yref="paper", text=translate(lang, "replay.plot.epoch_marker",
+                       epoch=int(epoch)), showarrow=False, yanchor="bottom", xanchor="left")
+    fig.update_layout(
+        height=300,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"title": translate(lang, "replay.plot.epoch")},
+        yaxis={"title": translate(lang, "replay.plot.loss"), "type": "log", "exponentformat": "power"},
+        legend={"orientation": "h", "y": -0.3},
+        hovermode="x unified",
+    )
+    return fig
+
+
+def saturation_over_epochs(
+    epochs: Sequence[int],
+    snapshots: Sequence[Mapping[str, np.ndarray]],
+    epoch: int,
+    *,
+    lang: str = "en",
+    low: float = LOW,
+    high: float = HIGH,
+) -> go.Figure:
+    """For each sigmoid gate, the share of (unit, step) values nearly open (> ``high``) at every snapshot.
+
+    ``snapshots``: per snapshot ``{gate name: (T, H)}``; non-sigmoid names are ignored. A rising forget-gate
+    line means the network learned to keep its cell state; the marker shows the replayed epoch.
+    """
+    x = np.asarray(epochs, dtype=int)
+    names = [n for n in (snapshots[0] if snapshots else {}) if n in colors.SIGMOID_GATES]
+    fig = go.Figure()
+    for name in names:
+        share = []
+        for snap in snapshots:
+            _, hi = saturation_fractions(np.asarray(snap[name]), low, high)
+            share.append(float(np.mean(hi)))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=100 * np.asarray(share),
+                mode="lines+markers",
+                name=translate(lang, f"gate.{name}"),
+                line={"color": colors.gate_color(name), "width": 2},
+                hovertemplate="%{y:.0f}%<extra></extra>",
+            )
+        )
+    fig.add_vline(x=int(epoch), line={"color": colors.CURSOR, "width": 2})
+    fig.update_layout(
+        height=300,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        title=translate(lang, "replay.plot.open_title", high=high),
+        xaxis={"title": translate(lang, "replay.plot.epoch")},
+        yaxis={"title": translate(lang, "replay.plot.open_share"), "range": [-3, 103], "ticksuffix": "%"},
+        legend={"orientation": "h", "y": -0.3},
+        hovermode="x unified",
+    )
+    return fig
