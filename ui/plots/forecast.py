@@ -55,7 +55,7 @@ def forecast_figure(
     n = y.size
     xh = _x(history_index, n)
     H = int(np.asarray(mean).shape[0])
-    xf = _x(future_index, H)
+    xf = np.arange(n, n + H) if future_index is None else _x(future_index, H)  # steps continue after the history
     start = max(0, n - int(show_last)) if show_last else 0
     pos = start + minmax_positions(y[start:], max_points)
     fig = go.Figure()

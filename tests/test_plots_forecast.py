@@ -1,0 +1,81 @@
+"""ui.plots.forecast: the forecast figure (history, fit, bands, palette), backtest table marks, computed verdict."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ui.i18n import translate
+from ui.plots import colors
+from ui.plots import forecast as fp
+
+
+def _fig(n=300, H=12, **kw):
+    idx = pd.date_range("2000-01-01", periods=n, freq="MS")
+    fut = pd.date_range(idx[-1] + pd.offsets.MonthBegin(1), periods=H, freq="MS")
+    y = np.sin(np.arange(n) / 3)
+    mean = np.zeros(H)
+    lower = {80: mean - 1, 95: mean - 2}
+    upper = {80: mean + 1, 95: mean + 2}
+    pos = np.arange(24, n)
+    return fp.forecast_figure(y, idx, fut, mean, lower, upper, fit_positions=pos, fit_values=y[pos], **kw)
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_forecast_figure_traces_and_colours(lang):
+    fig = _fig(lang=lang)
+    names = [t.name for t in fig.data]
+    assert names == [translate(lang, "forecast.plot.history"), translate(lang, "forecast.plot.fit"),
+                     translate(lang, "forecast.plot.band", level=95), translate(lang, "forecast.plot.band", level=80),
+                     translate(lang, "forecast.plot.forecast")]
+    hist, fit, b95, b80, fc = fig.data
+    assert hist.line.color == colors.HISTORY and fit.line.color == colors.FIT and fc.line.color == colors.FORECAST
+    assert b95.fillcolor == colors.INTERVAL_95 and b80.fillcolor == colors.INTERVAL_80
+    assert len(b80.x) == 24  # the band polygon: upper forwards, lower backwards
+    np.testing.assert_array_equal(np.asarray(b80.y)[:12], np.ones(12))
+    assert pd.Timestamp(fc.x[0]) == pd.Timestamp("2025-01-01")
+    assert fig.layout.xaxis.title.text == translate(lang, "plot.time")
+
+
+def test_show_last_and_long_history_is_reduced():
+    fig = _fig(n=300, show_last=50)
+    assert len(fig.data[0].x) == 50 and pd.Timestamp(fig.data[0].x[0]) == pd.Timestamp("2000-01-01") + pd.DateOffset(
+        months=250)
+    assert min(pd.Timestamp(v) for v in fig.data[1].x) >= pd.Timestamp(fig.data[0].x[0])
+    big = fp.forecast_figure(np.random.default_rng(0).normal(size=50_000), None, None, np.zeros(5), {}, {})
+    assert len(big.data[0].x) <= 2002
+    assert big.layout.xaxis.title.text == translate("en", "plot.step")
+    assert list(big.data[1].x) == [50_000, 50_001, 50_002, 50_003, 50_004]  # integer steps continue
+
+
+MEAN = {
+    "model": {"mae": 1.0, "rmse": 1.2, "smape": 5.0, "mase": 0.82, "coverage_80": 0.8, "coverage_95": 1.0},
+    "seasonal_naive": {"mae": 1.3, "rmse": 1.5, "smape": 6.0, "mase": 1.0, "coverage_80": 0.7, "coverage_95": 0.9},
+    "naive": {"mae": 2.0, "rmse": 2.2, "smape": 4.0, "mase": 1.6, "coverage_80": 0.6, "coverage_95": 0.9},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_backtest_table_marks_best(lang):
+    df = fp.backtest_table(MEAN, lang, "LSTM")
+    assert list(df.iloc[:, 0]) == [translate(lang, "forecast.method.model", cell="LSTM"),
+                                   translate(lang, "forecast.method.seasonal_naive"),
+                                   translate(lang, "forecast.method.naive")]
+    mase = df[translate(lang, "forecast.table.mase")]
+    assert mase.iloc[0].endswith("★") and not mase.iloc[1].endswith("★")
+    smape = df[translate(lang, "forecast.table.smape")]
+    assert smape.iloc[2].endswith("★")  # naive has the best sMAPE here
+    cov = df[translate(lang, "forecast.table.coverage", level=80)]
+    assert cov.iloc[0] == "80 %"
+
+
+def test_verdict_is_computed_from_the_numbers():
+    text, beats = fp.verdict(MEAN, "en", "LSTM")
+    assert beats and text == "The LSTM network beats seasonal naive by 18% MASE on this series."
+    worse = {**MEAN, "model": {**MEAN["model"], "mase": 1.25}}
+    text, beats = fp.verdict(worse, "pt-BR", "GRU")
+    assert not beats and "25%" in text and translate("pt-BR", "forecast.method.seasonal_naive") in text
+    tie = {**MEAN, "model": {**MEAN["model"], "mase": 0.996}}
+    assert fp.verdict(tie, "en")[0] == translate("en", "forecast.verdict.tie", cell="LSTM")
+    assert fp.verdict({"model": {"mase": 1.0}}, "en")[0] == translate("en", "forecast.verdict.unknown")
