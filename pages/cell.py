@@ -130,6 +130,11 @@ def latex_numbers(v: dict, arrs: dict) -> list[str]:
     return rows
 
 
+def aligned(rows: list[str]) -> str:
+    """Equations ``a = b`` stacked and aligned on their first ``=``."""
+    return r"\begin{aligned}" + r" \\ ".join(row.replace("=", "&=", 1) for row in rows) + r"\end{aligned}"
+
+
 def pct(v: float) -> str:
     return fmt_num(100 * v, 0, lang) + "%"
 
@@ -191,6 +196,16 @@ except CoreError as exc:
     widgets.show_error(exc)
 
 
+def point_label(k: int) -> str:
+    """The series' index at position ``k``: a date without a midnight time, or the step number."""
+    if not 0 <= k < loaded.n:
+        return str(k)
+    when = loaded.series.index[k]
+    if hasattr(when, "strftime"):
+        return when.strftime("%Y-%m-%d" if when == when.normalize() else "%Y-%m-%d %H:%M")
+    return str(when)
+
+
 def _move(delta: int, T: int) -> None:
     st.session_state[state.CELL_STEP] = int(min(max(st.session_state.get(state.CELL_STEP, 0) + delta, 0), T - 1))
 
@@ -205,7 +220,7 @@ def stepper(arrs: dict, offset: int) -> None:
         st.session_state[state.CELL_UNIT] = 0
     state.init(state.CELL_STEP, 0)
     state.init(state.CELL_UNIT, 0)
-    c1, c2, c3, c4 = st.columns([2, 1, 1, 5], vertical_alignment="bottom")
+    c1, c2, c3, c4 = st.columns([1.4, 1.3, 1.3, 4], vertical_alignment="bottom")
     unit = c1.selectbox(t("cell.unit"), list(range(H)), key=state.CELL_UNIT)
     c2.button(t("cell.prev"), icon=":material/chevron_left:", on_click=_move, args=(-1, T), key="cell.prev_btn",
               disabled=st.session_state[state.CELL_STEP] <= 0, width="stretch")
@@ -214,21 +229,15 @@ def stepper(arrs: dict, offset: int) -> None:
     step = c4.slider(t("cell.step"), min_value=0, max_value=max(T - 1, 1), key=state.CELL_STEP,
                      disabled=T == 1)
     step = min(int(step), T - 1)
-    when = loaded.series.index[offset + step] if 0 <= offset + step < loaded.n else step
-    st.caption(t("cell.step_of", t=step, last=T - 1, when=str(when)[:19]))
+    st.caption(t("cell.step_of", t=step, last=T - 1, when=point_label(offset + step)))
     v = step_values(arrs, step, int(unit))
     widgets.show_figure(cell_figure(v, lang), key="cell.figure")
     st.markdown(reading(v))
     st.subheader(t("cell.equations"))
-    left, right = st.columns(2)
-    with left:
-        st.caption(t("cell.symbols"))
-        for row in latex_equations(v["kind"]):
-            st.latex(row)
-    with right:
-        st.caption(t("cell.numbers", unit=unit, t=step))
-        for row in latex_numbers(v, arrs):
-            st.latex(row)
+    st.caption(t("cell.symbols"))
+    st.latex(aligned(latex_equations(v["kind"])))
+    st.caption(t("cell.numbers", unit=unit, t=step))
+    st.latex(aligned(latex_numbers(v, arrs)))
     st.caption(t("cell.weights_note"))
 
 

@@ -170,10 +170,9 @@ class _Canvas:
                             "name": f"box:{name}", "fillcolor": fill,
                             "line": {"color": colors.gate_color(name), "width": 3}})
         dark = sum(pc.unlabel_rgb(pc.convert_colors_to_same_type(fill, "rgb")[0][0])) < 3 * 140
-        self.notes.append({"x": x, "y": y, "text": f"<b>{symbol}</b>", "showarrow": False, "name": f"sym:{name}",
-                           "font": {"size": 15, "color": colors.NEUTRAL if dark else "#000000"}})
-        self.notes.append({"x": x, "y": y - 0.62, "text": label, "showarrow": False, "name": f"lbl:{name}",
-                           "font": {"size": 12, "color": colors.gate_color(name)}})
+        self.notes.append({"x": x, "y": y, "text": f"<b>{label}: {symbol}</b>", "showarrow": False,
+                           "name": f"sym:{name}", "hovertext": translate(self.lang, f"gate.{name}"),
+                           "font": {"size": 14, "color": colors.NEUTRAL if dark else "#000000"}})
 
     def op(self, name: str, x: float, y: float, symbol: str, r: float = 0.3) -> None:
         """A pointwise operation (×, +, tanh, 1−) as a circle."""
