@@ -209,3 +209,9 @@ def test_gru_heatmaps_use_gru_gates():
     fig = gate_heatmaps(g, np.arange(20.0))
     assert [h.name for h in heatmaps(fig)] == list(colors.GRU_GATES)
     assert heatmaps(fig)[0].colorscale[1][1] == colors.gate_color("reset")
+
+
+def test_saturation_axes_stay_on_0_1_with_language_decimal_mark():
+    fig = saturation_scatter(fake_lstm(T=20, H=4), lang="pt-BR")
+    assert list(fig.layout.xaxis.range) == [-0.03, 1.03] and fig.layout.xaxis.constrain == "domain"
+    assert "0,1" in fig.layout.xaxis.title.text and "0,9" in fig.layout.yaxis.title.text

@@ -23,9 +23,12 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
 h1 { font-size: 2.8rem !important; }
 h2 { font-size: 2.1rem !important; }
 h3 { font-size: 1.7rem !important; }
+[data-testid="stCaptionContainer"] { font-size: 1.05rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 1.6rem !important; }
 </style>
 """
 
+CLASSROOM_FIG_FONT = 17  # px: plotly text size in classroom mode (default 12)
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
@@ -131,7 +134,13 @@ def status_box(slot=None) -> None:
 
 # --- display helpers for pages ----------------------------------------------------------------------
 def show_figure(fig: go.Figure, *, key: str | None = None) -> None:
-    """Display a figure from ``ui.plots`` at full width with the app's plotly toolbar settings."""
+    """Display a figure from ``ui.plots`` at full width with the app's plotly toolbar settings.
+
+    In classroom mode the figure's text is enlarged (on a copy, so a cached figure is left as it was).
+    """
+    if state.is_classroom():
+        fig = go.Figure(fig)
+        fig.update_layout(font={"size": CLASSROOM_FIG_FONT})
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
 
 

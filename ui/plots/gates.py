@@ -175,6 +175,12 @@ def _input_trace(x: np.ndarray, x_input: np.ndarray, lang: str) -> go.Scatter:
     )
 
 
+def _num(value: float, lang: str) -> str:
+    """A short number with the language's decimal mark (0.1 / 0,1)."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "pt-BR" else text
+
+
 def _gate_label(name: str, lang: str) -> str:
     return translate(lang, f"gate.{name}")
 
@@ -386,8 +392,8 @@ def saturation_scatter(
     """
     fig = go.Figure()
     unit_lbl = translate(lang, "plot.gates.unit")
-    x_lbl = translate(lang, "plot.gates.frac_low", low=low)
-    y_lbl = translate(lang, "plot.gates.frac_high", high=high)
+    x_lbl = translate(lang, "plot.gates.frac_low", low=_num(low, lang))
+    y_lbl = translate(lang, "plot.gates.frac_high", high=_num(high, lang))
     for name, z in gates.items():
         if name not in colors.SIGMOID_GATES:
             continue
@@ -422,7 +428,7 @@ def saturation_scatter(
     fig.update_layout(
         height=420,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"title": x_lbl, "range": [-0.03, 1.03]},
+        xaxis={"title": x_lbl, "range": [-0.03, 1.03], "constrain": "domain"},
         yaxis={"title": y_lbl, "range": [-0.03, 1.03], "scaleanchor": "x", "scaleratio": 1},
         legend={"orientation": "h", "y": -0.18},
     )
