@@ -164,6 +164,9 @@ trainer.status_message(job, lang)
 if job.status == "failed":
     st.stop()
 
+kept = job.kept_model
+if kept is None:
+    st.stop()
 rows = job.progress()
 hist = job.result.history if job.result is not None else None
 st.subheader(t("train.loss_title"))
@@ -172,7 +175,6 @@ widgets.show_figure(
                 best_epoch=hist.best_epoch if hist is not None else None, lang=lang),
     key="train.loss_final",
 )
-kept = job.kept_model
 st.caption(t("train.run_summary", epochs=len(rows), seconds=fmt_num(job.elapsed(), 1, lang),
              params=f"{kept.forecaster.num_parameters():,}".replace(",", "." if lang == "pt-BR" else ",")))
 

@@ -90,7 +90,8 @@ class TrainingJob:
         self.status = "running"  # running | completed | early_stopped | cancelled | diverged | failed
         self.message_params: dict = {}
         self.result: state.TrainedModel | None = None  # the model this run produced (best weights)
-        self.kept_previous = False  # True when a diverged run left the model trained before in place
+        self.kept_previous = False  # True when a diverged/empty run left the model trained before in place
+        self.untrained = False  # True when the run ended before its first epoch finished
         self.evaluation: dict | None = None
         self.error: Exception | None = None
         self.diverged: dict | None = None  # {"epoch", "loss", "reference"} when the app's guard stopped it
@@ -210,10 +211,13 @@ class TrainingJob:
             self.message_params = dict(hist.message_params)
             model = state.TrainedModel(forecaster=fc, history=hist, config=self.config, data_key=self.data_key)
             self.result = model
-            # a run that blew up does not replace a model trained before on the same data
-            self.kept_previous = (status == "diverged" and self.previous is not None
-                                  and self.previous.data_key == self.data_key)
-            self.evaluation = self.kept_model_now().forecaster.evaluate()
+            # a run that blew up, or was stopped before one epoch ended, does not replace a model trained
+            # before on the same data; a run with no finished epoch leaves no model at all
+            previous_ok = self.previous is not None and self.previous.data_key == self.data_key
+            self.untrained = hist.best_epoch == 0
+            self.kept_previous = previous_ok and (status == "diverged" or self.untrained)
+            kept = self.kept_model_now()
+            self.evaluation = kept.forecaster.evaluate() if kept is not None else None
             self.status = status
         except CoreError as exc:
             self.error = exc
@@ -225,7 +229,9 @@ class TrainingJob:
             self.finished = time.perf_counter()
 
     def kept_model_now(self) -> state.TrainedModel | None:
-        return self.previous if self.kept_previous else self.result
+        if self.kept_previous:
+            return self.previous
+        return None if self.untrained else self.result
 
     @property
     def kept_model(self) -> state.TrainedModel | None:
@@ -385,6 +391,9 @@ def status_message(job: TrainingJob, lang: str) -> None:
     best = job.result.history.best_epoch if job.result is not None else 0
     if job.status == "failed":
         st.error(error_text(job.error, lang), icon=":material/error:")
+    elif job.status == "cancelled" and job.untrained:
+        key = "train.status.stopped_empty_previous" if job.kept_previous else "train.status.stopped_empty"
+        st.warning(translate(lang, key), icon=":material/stop_circle:")
     elif job.status == "cancelled":
         st.warning(translate(lang, "train.status.cancelled", epoch=len(job.rows), best_epoch=best),
                    icon=":material/stop_circle:")

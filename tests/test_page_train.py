@@ -1,0 +1,131 @@
+"""Train page: default path, synthetic data, Stop keeps the best model, divergence keeps the last good model,
+both languages, classroom mode. Runs train tiny networks through the page's own widgets."""
+
+import time
+
+import numpy as np
+import pytest
+
+from tests.conftest import assert_no_missing_keys, open_app, visible_text
+from ui import state, trainer
+from ui.i18n import translate
+
+PAGE = "pages/train.py"
+W = state.train_widget_key
+
+
+def _set(at, **values):
+    for name, value in values.items():
+        if name in ("cell",):
+            at.selectbox(key=W(name)).set_value(value)
+        elif name in ("hidden_size", "batch_size", "learning_rate"):
+            at.select_slider(key=W(name)).set_value(value)
+        elif name in ("bidirectional", "early_stop"):
+            at.toggle(key=W(name)).set_value(value)
+        else:
+            at.number_input(key=W(name)).set_value(value)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _train(at, wait: bool = True):
+    at.button(key="train.start_btn").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    job = at.session_state[state.TRAIN_JOB]
+    if wait:
+        assert job.wait(120)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    return job
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_default_path_trains_shows_metrics_and_keeps_the_model(lang):
+    at = open_app(lang, page=PAGE, timeout=120)
+    loaded = at.session_state[state.SERIES]
+    auto = trainer.default_config(loaded)
+    assert at.number_input(key=W("window")).value == auto.window  # defaults come from ForecastConfig.auto
+    assert at.number_input(key=W("horizon")).value == auto.horizon
+    assert translate(lang, "train.none_yet") in visible_text(at)
+    _set(at, epochs=3, hidden_size=8)
+    job = _train(at)
+    assert job.status == "completed" and len(job.rows) == 3
+    model = at.session_state[state.MODEL]
+    assert model.data_key == loaded.key and model.config.hidden_size == 8 and model.config.epochs == 3
+    assert np.isfinite(model.forecaster.predict().mean).all()
+    table = at.dataframe[-1].value
+    methods = list(table.iloc[:, 0])
+    assert methods[0] == translate(lang, "plot.training.methods.model")
+    assert translate(lang, "plot.training.methods.seasonal_naive") in methods
+    text = visible_text(at)
+    assert any(s.value.startswith(translate(lang, "train.status.completed")[:10]) for s in at.success)
+    verdict_keys = ("train.verdict_win", "train.verdict_lose")
+    assert any(translate(lang, k)[:12] in text for k in verdict_keys)
+    assert len(at.get("plotly_chart")) == 2  # loss curves + fit
+    replay = at.session_state[state.REPLAY]
+    assert replay.run_id == job.id and [s.epoch for s in replay.snapshots] == [1, 2, 3]
+    T = replay.probe_end - replay.probe_start
+    assert replay.snapshots[0].gates[(0, "forward", "forget")].shape == (T, 8)
+    assert_no_missing_keys(at)
+
+
+def test_synthetic_series_path():
+    at = open_app("en", page="pages/data.py", timeout=120)
+    at.radio(key=state.DATA_SOURCE).set_value("synthetic").run()
+    synth = at.session_state[state.SERIES]
+    at.switch_page(PAGE).run()
+    _set(at, epochs=2, hidden_size=8)
+    _train(at)
+    assert at.session_state[state.MODEL].data_key == synth.key
+    assert at.dataframe and not at.exception
+
+
+def test_stop_keeps_the_best_model_so_far():
+    at = open_app("en", page=PAGE, timeout=120)
+    _set(at, epochs=1000, hidden_size=8, early_stop=False)
+    job = _train(at, wait=False)
+    assert not job.done, "a 1000-epoch run is still going"
+    assert at.get("progress"), "progress bar while training"
+    deadline = time.monotonic() + 60
+    while len(job.progress()) < 2 and time.monotonic() < deadline:  # let it finish two epochs
+        time.sleep(0.05)
+    stop = at.button(key="train.stop_btn")
+    stop.click().run()  # the real Stop button: its on_click sets the job's stop flag
+    assert job.wait(60) and job.status == "cancelled"
+    at.run()
+    assert not at.exception
+    assert len(job.rows) < 1000
+    model = at.session_state[state.MODEL]
+    assert model is job.result and model.history.status == "cancelled"
+    best = model.history.best_epoch
+    assert 1 <= best <= len(job.rows)
+    assert np.isfinite(model.forecaster.predict().mean).all()
+    assert any(w.value.startswith(translate("en", "train.status.cancelled")[:20]) for w in at.warning)
+
+
+def test_divergence_message_and_the_last_good_model_is_kept():
+    at = open_app("en", page=PAGE, timeout=120)
+    _set(at, epochs=2, hidden_size=32)
+    _train(at)
+    good = at.session_state[state.MODEL]
+    _set(at, learning_rate=10.0)
+    job = _train(at)
+    assert job.status == "diverged" and job.diverged["epoch"] == 1
+    assert at.session_state[state.MODEL] is good  # the model trained before stays
+    errors = [e.value for e in at.error]
+    assert any(translate("en", "train.status.kept_previous") in e for e in errors), errors
+    assert any("10" in e for e in errors)
+    assert_no_missing_keys(at)
+
+
+def test_classroom_mode_hides_advanced_settings_and_still_trains():
+    at = open_app("pt-BR", classroom=True, page=PAGE, timeout=120)
+    keys = {w.key for w in at.toggle} | {w.key for w in at.number_input} | {w.key for w in at.select_slider}
+    assert W("learning_rate") not in keys and W("bidirectional") not in keys and W("seed") not in keys
+    assert W("epochs") in keys and W("hidden_size") in keys
+    assert translate("pt-BR", "train.classroom_note") in visible_text(at)
+    _set(at, epochs=2, hidden_size=8)
+    job = _train(at)
+    assert job.config.learning_rate == trainer.default_config(at.session_state[state.SERIES]).learning_rate
+    assert at.session_state[state.MODEL] is job.result
+    assert_no_missing_keys(at)
