@@ -23,14 +23,13 @@ lang = current_lang()
 loaded = state.get_series()
 values = loaded.series.to_numpy(dtype=float)
 n, m = values.size, max(1, int(loaded.season_length))
-VARIANTS = {"lstm": ("lstm", False), "gru": ("gru", False), "bilstm": ("lstm", True), "rnn": ("rnn", False)}
-MAX_DEFAULT_EPOCHS = 60  # the shared epoch budget starts here (early stopping may end sooner)
+VARIANTS = cplots.VARIANTS
 
 st.title(t("nav.compare"))
 st.caption(t("compare.intro", name=widgets.series_name(loaded), n=n))
 
 try:
-    base = ForecastConfig.auto(n, m, ensemble=1)
+    base = cplots.default_config(n, m)
 except CoreError as exc:
     widgets.show_error(exc)
     st.stop()
@@ -42,7 +41,7 @@ chosen = [
     if col.toggle(t(f"compare.model.{name}"), value=state.init(state.compare_model_key(name), True),
                   key=state.compare_model_key(name), help=t(f"compare.model_help.{name}"))
 ]
-epochs = state.init(state.COMPARE_EPOCHS, int(min(base.epochs, MAX_DEFAULT_EPOCHS)))
+epochs = state.init(state.COMPARE_EPOCHS, int(base.epochs))
 hidden = state.init(state.COMPARE_HIDDEN, int(base.hidden_size))
 seed = state.init(state.COMPARE_SEED, 0)
 n_seeds = state.init(state.COMPARE_SEEDS, 1)
@@ -98,12 +97,11 @@ def train_all(models: list[str], cfg: ForecastConfig, seeds: int) -> dict:
                      "seeds": seeds}
     train_end, val_end = None, None
     for name in models:
-        cell, bi = VARIANTS[name]
         label = translate(lang, f"compare.model.{name}")
         bar = st.progress(0.0, text=t("compare.waiting", model=label))
         results["runs"][name] = []
         for s in range(seeds):
-            c = dataclasses.replace(cfg, cell=cell, bidirectional=bi, seed=cfg.seed + s)
+            c = cplots.variant_config(cfg, name, s)
             last = [0.0]
 
             def on_epoch(info, s=s, label=label, bar=bar, last=last) -> None:

@@ -32,10 +32,32 @@ MODEL_COLORS: dict[str, str] = {
     "bilstm": colors.GATE_COLORS["output"],  # bluish green
     "rnn": colors.GATE_COLORS["reset"],  # wine
 }
+# model -> (ForecastConfig.cell, bidirectional)
+VARIANTS: dict[str, tuple[str, bool]] = {"lstm": ("lstm", False), "gru": ("gru", False), "bilstm": ("lstm", True),
+                                         "rnn": ("rnn", False)}
+MAX_DEFAULT_EPOCHS = 60  # the shared epoch budget starts at min(auto, this); early stopping may end sooner
 BASELINE_COLOR = colors.HISTORY
 PARTS: tuple[str, ...] = ("validation", "test")
 ERROR_METRICS: tuple[str, ...] = ("mae", "rmse", "smape", "mase")
 LOWER_IS_BETTER = {"params": True, "seconds": True}
+
+
+def default_config(n_points: int, season_length: int):
+    """The Compare page's shared starting config: ``ForecastConfig.auto`` with one network, epochs capped."""
+    import dataclasses
+
+    from lstm_core.forecast import ForecastConfig
+
+    base = ForecastConfig.auto(n_points, season_length, ensemble=1)
+    return dataclasses.replace(base, epochs=int(min(base.epochs, MAX_DEFAULT_EPOCHS)))
+
+
+def variant_config(base, model: str, seed_offset: int = 0):
+    """``base`` for one compared model (cell and direction), everything else shared; seed = base seed + offset."""
+    import dataclasses
+
+    cell, bidirectional = VARIANTS[model]
+    return dataclasses.replace(base, cell=cell, bidirectional=bidirectional, seed=base.seed + seed_offset).validate()
 
 
 def model_label(name: str, lang: str) -> str:
