@@ -49,8 +49,9 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("nav.forecast", "pages/forecast.py", "nav.forecast_page", ":material/trending_up:", "forecast-series", "home.blurb.forecast"),
 )
 
-# No page_icon: a Material icon favicon is fetched from a font CDN, which fails offline (console error).
-st.set_page_config(page_title="LSTM Lab", layout="wide")
+# An emoji favicon: a Material icon one (also the default from the pages' icons) is fetched from a font CDN,
+# which fails offline with a console error; an emoji is drawn locally.
+st.set_page_config(page_title="LSTM Lab", page_icon="🧠", layout="wide")
 
 widgets.init_shell()  # language and classroom mode from the URL / browser on the first run
 sections: dict[str, list] = {}
