@@ -28,6 +28,8 @@ DEFAULT_TASK = "adding"
 DEFAULT_LAG = 20
 SWEEP = (5, 10, 20)  # lags trained by one click (plus the chosen lag)
 LAG_MIN, LAG_MAX = 3, 60
+HIDDEN_OPTIONS = [4, 8, 16, 32]
+LR_OPTIONS = [0.002, 0.005, 0.01, 0.02, 0.05]
 
 
 # --- pure helpers -----------------------------------------------------------------------------------
@@ -129,22 +131,26 @@ st.markdown(t("vanishing.intro"))
 widgets.glossary_link("vanishing_gradient")
 
 task_names = list(MEMORY_TASKS)
+_d = MemoryConfig()
+for _key, _value in ((state.VANISH_TASK, DEFAULT_TASK), (state.VANISH_LAG, DEFAULT_LAG),
+                     (state.VANISH_HIDDEN, _d.hidden_size), (state.VANISH_EPOCHS, _d.epochs),
+                     (state.VANISH_LR, _d.learning_rate), (state.VANISH_SEED, _d.seed)):
+    state.init(_key, _value)  # widget defaults live in the session, so a widget never gets two defaults
 c1, c2 = st.columns([2, 3])
-task = c1.selectbox(t("vanishing.task"), task_names, index=task_names.index(DEFAULT_TASK), key=state.VANISH_TASK,
+task = c1.selectbox(t("vanishing.task"), task_names, key=state.VANISH_TASK,
                     format_func=lambda n: t(f"synthetic.memory.{n}.label"))
 c1.caption(t(f"vanishing.task_help.{task}"))
-lag = c2.slider(t("vanishing.lag"), LAG_MIN, LAG_MAX, DEFAULT_LAG, key=state.VANISH_LAG, help=t("vanishing.lag_help"))
+lag = c2.slider(t("vanishing.lag"), LAG_MIN, LAG_MAX, key=state.VANISH_LAG, help=t("vanishing.lag_help"))
 c2.caption(t(f"synthetic.memory.{task}.watch"))
 
 if not classroom:
     with st.expander(t("vanishing.budget")):
         st.caption(t("vanishing.budget_help"))
         b1, b2, b3, b4 = st.columns(4)
-        b1.select_slider(t("vanishing.hidden"), options=[4, 8, 16, 32], value=16, key=state.VANISH_HIDDEN)
-        b2.slider(t("vanishing.epochs"), 1, 60, MemoryConfig().epochs, key=state.VANISH_EPOCHS)
-        b3.select_slider(t("vanishing.lr"), options=[0.002, 0.005, 0.01, 0.02, 0.05], value=0.02,
-                         key=state.VANISH_LR)
-        b4.number_input(t("vanishing.seed"), 0, 9999, 0, key=state.VANISH_SEED)
+        b1.select_slider(t("vanishing.hidden"), options=HIDDEN_OPTIONS, key=state.VANISH_HIDDEN)
+        b2.slider(t("vanishing.epochs"), 1, 60, key=state.VANISH_EPOCHS)
+        b3.select_slider(t("vanishing.lr"), options=LR_OPTIONS, key=state.VANISH_LR)
+        b4.number_input(t("vanishing.seed"), 0, 9999, key=state.VANISH_SEED)
 cfg = current_config()
 
 # --- part 1: the untrained networks ---------------------------------------------------------------

@@ -1,0 +1,41 @@
+"""Figure builders of the Training replay page: fixed cell scale over frames, loss marker, open-share curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ui.plots import colors
+from ui.plots.replay import fixed_cell_range, loss_with_marker, saturation_over_epochs
+
+
+def test_fixed_cell_range_covers_every_frame():
+    frames = [np.full((4, 2), 0.5), np.full((4, 2), -2.4), np.zeros((4, 2))]
+    assert fixed_cell_range(frames) == 3.0
+    assert fixed_cell_range([]) == 1.0
+
+
+@pytest.mark.parametrize("lang,marker", [("en", "epoch 3"), ("pt-BR", "época 3")])
+def test_loss_with_marker(lang, marker):
+    fig = loss_with_marker([1, 2, 3, 4], [1.0, 0.5, 0.3, 0.2], [1.1, None, 0.4, 0.35], 3, lang=lang)
+    assert len(fig.data) == 2
+    assert np.isnan(fig.data[1].y[1])
+    assert fig.layout.yaxis.type == "log"
+    assert any(sh.x0 == 3 for sh in fig.layout.shapes)
+    assert any(a.text == marker for a in fig.layout.annotations)
+
+
+def test_loss_without_validation_has_one_line():
+    fig = loss_with_marker([1, 2], [1.0, 0.5], [None, None], 2)
+    assert len(fig.data) == 1
+
+
+def test_saturation_over_epochs_counts_nearly_open_values():
+    shut = {"forget": np.full((10, 4), 0.5), "input": np.full((10, 4), 0.95), "cell": np.zeros((10, 4))}
+    opened = {"forget": np.full((10, 4), 0.97), "input": np.full((10, 4), 0.95), "cell": np.zeros((10, 4))}
+    fig = saturation_over_epochs([1, 5], [shut, opened], 5, lang="en")
+    by_name = {tr.name: tr for tr in fig.data}
+    assert set(by_name) == {"Forget gate", "Input gate"}  # the cell state is not a gate
+    np.testing.assert_allclose(by_name["Forget gate"].y, [0, 100])
+    assert by_name["Forget gate"].line.color == colors.gate_color("forget")
+    assert any(sh.x0 == 5 for sh in fig.layout.shapes)
