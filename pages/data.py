@@ -144,8 +144,10 @@ def _current_opts() -> dict:
 def _read_upload(name: str, blob: bytes, file_id: str, opts: dict) -> None:
     """Read the upload with ``opts``; on success make it the current series, on failure keep the old one."""
     sig = (file_id, tuple(sorted((k, str(v)) for k, v in opts.items())))
-    if st.session_state.get(state.DATA_UPLOAD_SIG) == sig:
-        return
+    same = st.session_state.get(state.DATA_UPLOAD_SIG) == sig
+    failed = st.session_state.get(state.DATA_UPLOAD_ERROR) is not None
+    if same and (failed or state.get_series().source == "upload"):
+        return  # already read (or already refused); back on "Your file" after another source: read it again
     st.session_state[state.DATA_UPLOAD_SIG] = sig
     try:
         result = datasets.read_table(blob, **opts)

@@ -108,7 +108,9 @@ def test_semicolon_decimal_comma_upload_with_overrides():
     before = _loaded(at)
     at.selectbox(key=state.read_opt_key("date_column")).set_value("valor").run()
     assert not at.exception
-    assert at.error and at.error[0].value == translate("pt-BR", "errors.data.bad_date_column", column="valor")
+    exc = at.session_state[state.DATA_UPLOAD_ERROR]
+    assert exc.key.startswith("errors.data.")
+    assert at.error and at.error[0].value == translate("pt-BR", exc.key, **exc.params)
     assert _loaded(at).key == before.key
     at.selectbox(key=state.read_opt_key("date_column")).set_value("__auto__").run()
     assert not at.error and _loaded(at).series.iloc[0] == 1.5
@@ -136,3 +138,14 @@ def test_classroom_mode_hides_read_overrides():
     at = open_app("en", page=PAGE)
     _upload(at, "shop.csv", GOOD_CSV.encode())
     assert [e for e in at.expander if e.label == translate("en", "data.override_title")]
+
+
+def test_back_to_your_file_restores_the_upload():
+    at = open_app("en", page=PAGE)
+    _upload(at, "shop.csv", GOOD_CSV.encode())
+    uploaded = _loaded(at).key
+    at.radio(key=state.DATA_SOURCE).set_value("bundled").run()
+    assert _loaded(at).source == "bundled"
+    at.radio(key=state.DATA_SOURCE).set_value("upload").run()
+    assert not at.exception
+    assert _loaded(at).source == "upload" and _loaded(at).key == uploaded
