@@ -15,6 +15,7 @@ import csv
 import io
 import os
 import re
+import warnings as _warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,6 +216,75 @@ def _is_number(token: str) -> bool:
     return t.lower() not in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity")
 
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_HEAD_CHARS, _TAIL_CHARS = 400_000, 100_000
+
+
+def _split_head_tail(text: str) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+    """The first ``_SAMPLE_HEAD`` and the last ``_SAMPLE_TAIL * 5`` lines as (line, start, end) char spans.
+
+    Only these are inspected for the layout, so a million-row file is never split into a list of lines. Trailing
+    blank lines are dropped from the tail."""
+
+    def spans(lo: int, hi: int, skip_first: bool) -> list[tuple[str, int, int]]:
+        out, pos = [], lo
+        for m in _NEWLINE.finditer(text, lo, hi):
+            out.append((text[pos:m.start()], pos, m.start()))
+            pos = m.end()
+            if not skip_first and len(out) >= _SAMPLE_HEAD:
+                return out
+        if hi == len(text) and pos < hi:
+            out.append((text[pos:hi], pos, hi))
+        return out[1:] if skip_first and lo > 0 else out
+
+    head = spans(0, min(len(text), _HEAD_CHARS), skip_first=False)
+    if len(text) <= _HEAD_CHARS and len(head) < _SAMPLE_HEAD:
+        tail = list(head)
+    else:
+        if len(text) > _HEAD_CHARS and len(head) < _SAMPLE_HEAD:
+            head = head[:-1] if head and head[-1][2] == len(text) else head
+        tail = spans(max(0, len(text) - _TAIL_CHARS), len(text), skip_first=True)[-_SAMPLE_TAIL * 5:]
+    while tail and not tail[-1][0].strip():
+        tail.pop()
+    return head, tail
+
+
+def _read_frame(body: str, sep: str, names: list[str], usecols: list[str] | None = None) -> pd.DataFrame:
+    """pandas' C parser over the table body, every cell as text (numbers and dates are parsed by us)."""
+    try:
+        return pd.read_csv(
+            io.StringIO(body), sep=sep, header=None, names=names, usecols=usecols, dtype=str,
+            keep_default_na=False, na_filter=False, skipinitialspace=True, on_bad_lines="skip", engine="c",
+            quotechar='"', index_col=False,
+        )
+    except (pd.errors.ParserError, ValueError, csv.Error, IndexError):
+        raise DataError("errors.data.no_numeric_column") from None
+
+
+def _read_frame_fast(body: str, sep: str, names: list[str], wanted: list[str], value_col: str, dec: str,
+                     thou: str | None, expected_head: pd.Series) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Read only the needed columns; let the C parser turn the value column into floats when it can.
+
+    The fast result is used only if its first rows agree with the careful parse of the sample (``expected_head``);
+    otherwise (text, currency signs, odd markers) the value column is read as text and parsed by ``_to_float``."""
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body), sep=sep, header=None, names=names, usecols=wanted,
+            dtype={c: (np.float64 if c == value_col else str) for c in wanted}, decimal=dec, thousands=thou,
+            keep_default_na=False, na_values={value_col: list(_MISSING) + [m.upper() for m in _MISSING]
+                                              + ["NaN", "NA", "N/A", "Null", "None"]},
+            skipinitialspace=True, on_bad_lines="skip", engine="c", quotechar='"', index_col=False,
+        )
+        fast = frame[value_col].astype(np.float64)
+        head = fast.iloc[: len(expected_head)].to_numpy()
+        if len(head) == len(expected_head) and np.allclose(head, expected_head.to_numpy(), equal_nan=True,
+                                                           rtol=1e-12, atol=0):
+            return frame, fast
+    except (pd.errors.ParserError, ValueError, TypeError, csv.Error, IndexError, OverflowError):
+        pass
+    return _read_frame(body, sep, names, usecols=wanted), None
+
+
 # ---------------------------------------------------------------------------------------------- numbers
 
 
@@ -357,18 +427,22 @@ def _calendar_score(parsed: pd.Series) -> tuple[int, float]:
 
 
 def _month_name_dates(s: pd.Series) -> pd.Series | None:
+    """``janeiro 2020``, ``jan/2020``, ``Jan-20``, ``2020 March`` -> first day of that month; None if not dates."""
     s = s.astype("string")
     parts = s.str.extract(_MONTH_RE)
     name = parts["name1"].fillna(parts["name2"]).str.lower()
-    year = parts["year1"].fillna(parts["year2"])
-    month = name.map(_MONTHS)
-    ok = month.notna() & year.notna()
+    year = pd.to_numeric(parts["year1"].fillna(parts["year2"]), errors="coerce").astype(np.float64).to_numpy()
+    month = pd.to_numeric(name.map(_MONTHS), errors="coerce").astype(np.float64).to_numpy()
+    ok = ~np.isnan(month) & ~np.isnan(year)
     if ok.sum() < 0.9 * s.notna().sum():
         return None
-    y = pd.to_numeric(year, errors="coerce")
-    y = y.where(y >= 100, y + 2000)
-    frame = pd.DataFrame({"year": y, "month": month, "day": 1})
-    return pd.to_datetime(frame.where(ok), errors="coerce")
+    year = np.where(year < 100, year + 2000, year)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    if ok.any():
+        parsed = pd.to_datetime(pd.DataFrame({"year": year[ok].astype(np.int64), "month": month[ok].astype(np.int64),
+                                              "day": 1}), errors="coerce")
+        out[ok] = parsed.to_numpy()
+    return out
 
 
 def _parse_dates(col: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, bool | None, str] | None:
@@ -408,7 +482,7 @@ def _parse_dates(col: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, bool
     if share(dmy + r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?") >= 0.9:
         # The layout (separator, 2- or 4-digit year, time part) comes from the sample; parsing the whole column
         # is then one vectorised strptime per reading, with no per-row regular expressions.
-        first_row = sample.iloc[0]
+        first_row = sample[sample.str.fullmatch(dmy + r".*")].iloc[0]
         sep = re.match(r"\d{1,2}([-/.])", first_row).group(1)
         year_digits = len(re.match(r"\d{1,2}[-/.]\d{1,2}[-/.](\d+)", first_row).group(1))
         fmt_y = "%Y" if year_digits == 4 else "%y"
@@ -465,7 +539,9 @@ def _parse_dates(col: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, bool
     if sample.str.contains(r"\d", regex=True).mean() < 0.9 or sample.str.fullmatch(r"[+-]?[\d.,]+").mean() > 0.5:
         return None
     try:
-        parsed = pd.to_datetime(s, format="mixed", dayfirst=bool(dayfirst), errors="coerce", utc=True)
+        with _warnings.catch_warnings():  # dateutil's guesses warn about odd tokens; unreadable cells become NaT
+            _warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(s, format="mixed", dayfirst=bool(dayfirst), errors="coerce", utc=True)
     except (ValueError, TypeError, OverflowError):
         return None
     if parsed.notna().sum() < 0.9 * len(present):
@@ -589,15 +665,13 @@ def read_table(
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise DataError("errors.data.empty_file")
     text, enc = _decode(data, encoding)
-    lines = text.splitlines()
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if not any(ln.strip() for ln in lines):
+    head_info, tail_info = _split_head_tail(text)
+    head = [ln for ln, _, _ in head_info]
+    if not any(ln.strip() for ln in head + [ln for ln, _, _ in tail_info]):
         raise DataError("errors.data.empty_file")
     warnings: list[DataWarning] = []
 
     # ---- layout: delimiter, header, where the table starts and ends
-    head = lines[:_SAMPLE_HEAD]
     if delimiter is None:
         delim, k = _detect_delimiter(head)
     else:
@@ -605,10 +679,10 @@ def read_table(
         k = Counter(len(_fields(ln, delim)) for ln in head if ln.strip()).most_common(1)[0][0]
     head_counts = [len(_fields(ln, delim)) if ln.strip() else 0 for ln in head]
     if header_row is not None:
-        if not 0 <= header_row < len(lines):
+        if not 0 <= header_row < len(head):
             raise DataError("errors.data.bad_option", name="header_row", value=header_row)
         start, hdr = header_row, header_row
-        k = len(_fields(lines[header_row], delim))
+        k = len(_fields(head[header_row], delim))
         data_start = header_row + 1
     else:
         start, _ = _run_length(head_counts, k)
@@ -623,28 +697,36 @@ def read_table(
             data_start = start + 1
             while data_start < len(head) and head_counts[data_start] == 0:
                 data_start += 1
-            if data_start >= len(lines) or data_start >= len(head) or head_counts[data_start] != k:
+            if data_start >= len(head) or head_counts[data_start] != k:
                 raise DataError("errors.data.header_only")
         hdr = data_start - 1 if data_start > start else None
         while hdr is not None and hdr >= start and head_counts[hdr] == 0:
             hdr -= 1
         if hdr is not None and hdr < start:
             hdr = None
-    # The table ends at the last line (from the bottom) with the table's field count: notes below are dropped.
-    end = len(lines) - 1
-    for _ in range(_SAMPLE_TAIL * 5):
-        if end <= data_start:
-            break
-        ln = lines[end]
-        if ln.strip() and len(_fields(ln, delim)) == k and (any(_is_number(f) for f in _fields(ln, delim))
-                                                             or end < data_start + _SAMPLE_TAIL):
-            break
-        end -= 1
-    if end < data_start:
+    if data_start >= len(head):
         raise DataError("errors.data.header_only")
-    body_lines = lines[data_start:end + 1]
+    body_start = head_info[data_start][1]
+    # The table ends at the last line (from the bottom) with the table's field count: notes below are dropped.
+    body_end = body_start
+    for ln, ln_start, ln_end in reversed(tail_info):
+        if ln_start < body_start:
+            break
+        fields = _fields(ln, delim) if ln.strip() else []
+        if len(fields) == k and any(_is_number(f) for f in fields):
+            body_end = ln_end
+            break
+    if body_end == body_start:
+        # No numeric line at the bottom: the table runs to the last line with the right field count.
+        for ln, ln_start, ln_end in reversed(tail_info):
+            if ln_start >= body_start and ln.strip() and len(_fields(ln, delim)) == k:
+                body_end = ln_end
+                break
+    if body_end <= body_start:
+        raise DataError("errors.data.header_only")
+    body = text[body_start:body_end]
     if hdr is not None:
-        names = [c.strip() or f"column_{i + 1}" for i, c in enumerate(_fields(lines[hdr], delim))]
+        names = [c.strip() or f"column_{i + 1}" for i, c in enumerate(_fields(head[hdr], delim))]
     else:
         names = [f"column_{i + 1}" for i in range(k)]
     names = names[:k] + [f"column_{i + 1}" for i in range(len(names), k)]
@@ -653,23 +735,14 @@ def read_table(
         seen[n] += 1
         if seen[n] > 1:
             names[i] = f"{n}_{seen[n]}"
-    try:
-        frame = pd.read_csv(
-            io.StringIO("\n".join(body_lines)), sep=delim if delim else "\x01", header=None, names=names,
-            dtype=str, keep_default_na=False, na_filter=False, skipinitialspace=True, on_bad_lines="skip",
-            engine="c", quotechar='"', index_col=False,
-        )
-    except (pd.errors.ParserError, ValueError, csv.Error):
-        raise DataError("errors.data.no_numeric_column") from None
-    if frame.empty:
+    sep = delim if delim else "\x01"
+    sample_lines = [ln for ln, s0, e0 in head_info[data_start:data_start + 500] if e0 <= body_end]
+    sample = _read_frame("\n".join(sample_lines), sep, names)
+    if sample.empty:
         raise DataError("errors.data.header_only")
-    n_lines = len(body_lines) - body_lines.count("")
-    if len(frame) < n_lines:
-        warnings.append(DataWarning("warnings.data.rows_dropped", {"n": n_lines - len(frame)}))
 
     # ---- which columns hold numbers, and how numbers are written
-    sample = frame.iloc[:500]
-    tokens = [v for col in names for v in sample[col].dropna().tolist() if v][:5000]
+    tokens = [v for col in names for v in sample[col].tolist() if v][:5000]
     dec, thou = _detect_decimal(tokens, delim)
     if decimal is not None:
         dec = decimal
@@ -679,7 +752,7 @@ def read_table(
         thou = thousands or None
     numeric: list[str] = []
     for col in names:
-        values = sample[col].dropna().str.strip()
+        values = sample[col].str.strip()
         values = values[values != ""]
         if values.empty:
             continue
@@ -687,8 +760,7 @@ def read_table(
         if parsed.notna().mean() >= 0.5:
             numeric.append(col)
 
-    # ---- the date column (and an optional hour column beside it)
-    dates: pd.Series | None = None
+    # ---- the date column (and an optional hour column beside it), chosen on the sample
     date_col: str | None = None
     hour_col: str | None = None
     day_first = dayfirst
@@ -696,10 +768,6 @@ def read_table(
         date_col = None
     elif date_column is not None:
         date_col = _pick_column(date_column, names, "date")
-        got = _parse_dates(frame[date_col], dayfirst)
-        if got is None:
-            raise DataError("errors.data.bad_date_column", column=date_col)
-        dates, day_first, _ = got
     else:
         ordered = sorted(names, key=lambda c: (not _hint(c, _DATE_HINTS), names.index(c)))
         for col in ordered:
@@ -707,39 +775,32 @@ def read_table(
                 continue
             if col in numeric and _hint(col, _HOUR_HINTS) and not _hint(col, _YEAR_HINTS):
                 continue
-            got = _parse_dates(frame[col].iloc[:500], dayfirst)
+            got = _parse_dates(sample[col], dayfirst)
             if got is None or got[0].notna().mean() < 0.9:
                 continue
             if got[2] == "year" and col in numeric and not _hint(col, _YEAR_HINTS):
                 # a numeric column of 4-digit numbers is a year only if its values step like years
-                yrs = pd.to_numeric(frame[col], errors="coerce").dropna()
+                yrs = pd.to_numeric(sample[col], errors="coerce").dropna()
                 if yrs.nunique() < 0.8 * len(yrs) or (yrs.diff().abs().dropna() > 5).mean() > 0.1:
                     continue
-            full = _parse_dates(frame[col], dayfirst)
-            if full is None:
-                continue
-            dates, day_first, kind = full
             date_col = col
-            if kind == "iso_utc":
-                warnings.append(DataWarning("warnings.data.timezone_utc", {}))
             break
-    if date_col is not None and dates is not None:
-        for col in names:
-            if col == date_col or not _hint(col, _HOUR_HINTS):
-                continue
-            offsets = _hour_offsets(frame[col])
-            if offsets is not None and (dates.dt.normalize() == dates).all():
-                dates = dates + offsets
-                hour_col = col
-                break
+    if date_col is not None:
+        got = _parse_dates(sample[date_col], dayfirst)
+        if got is not None:
+            for col in names:
+                if col == date_col or not _hint(col, _HOUR_HINTS):
+                    continue
+                if _hour_offsets(sample[col]) is not None and (got[0].dt.normalize() == got[0]).all():
+                    hour_col = col
+                    break
 
     candidates = [c for c in numeric if c not in (date_col, hour_col)]
     if not candidates and value_column is None:
         for col in names:
             if col in (date_col, hour_col):
                 continue
-            cells = frame[col].str.strip().str.lower()
-            if cells.isin(list(_MISSING)).all():
+            if sample[col].str.strip().str.lower().isin(list(_MISSING)).all():
                 raise DataError("errors.data.all_missing", column=col)
     if value_column is not None:
         value_col = _pick_column(value_column, names, "value")
@@ -754,7 +815,34 @@ def read_table(
         plain = [c for c in varying if not _hint(c, _ID_HINTS)]
         value_col = (hinted or plain or varying)[0]
 
-    values = _to_float(frame[value_col], dec, thou)
+    # ---- the whole table, only the columns that matter
+    wanted = [c for c in names if c in (date_col, hour_col, value_col)]
+    values: pd.Series | None = None
+    if len(sample_lines) >= body.count("\n") + 1:
+        frame = sample
+    else:
+        frame, values = _read_frame_fast(body, sep, names, wanted, value_col, dec, thou,
+                                         _to_float(sample[value_col], dec, thou))
+    n_lines = body.count("\n") + 1 - body.count("\n\n") - body.count("\n\r\n")
+    if len(frame) < n_lines:
+        warnings.append(DataWarning("warnings.data.rows_dropped", {"n": n_lines - len(frame)}))
+    dates: pd.Series | None = None
+    if date_col is not None:
+        got = _parse_dates(frame[date_col], dayfirst)
+        if got is None:
+            raise DataError("errors.data.bad_date_column", column=date_col)
+        dates, day_first, kind = got
+        if kind == "iso_utc":
+            warnings.append(DataWarning("warnings.data.timezone_utc", {}))
+        if hour_col is not None:
+            offsets = _hour_offsets(frame[hour_col])
+            if offsets is not None:
+                dates = dates + offsets
+            else:
+                hour_col = None
+
+    if values is None:
+        values = _to_float(frame[value_col], dec, thou)
     detected = Detected(
         encoding=enc, delimiter=delim, decimal=dec, thousands=thou, header_row=hdr, date_column=date_col,
         value_column=value_col, numeric_columns=candidates, all_columns=names, dayfirst=day_first,
