@@ -275,6 +275,7 @@ widgets.show_figure(
 if split is not None:
     train_end, val_end = split
     st.caption(t("data.split", train=train_end, val=val_end - train_end, test=loaded.n - val_end))
+    widgets.glossary_link("validation")
 
 
 

@@ -149,3 +149,10 @@ def test_back_to_your_file_restores_the_upload():
     at.radio(key=state.DATA_SOURCE).set_value("upload").run()
     assert not at.exception
     assert _loaded(at).source == "upload" and _loaded(at).key == uploaded
+
+
+def test_glossary_link_next_to_the_split():
+    at = open_app("pt-BR", page=PAGE)
+    labels = [link.value for link in at.get("page_link")]
+    term = translate("pt-BR", "glossary.terms.validation.name")
+    assert translate("pt-BR", "glossary.see", term=term) in labels

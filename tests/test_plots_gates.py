@@ -215,3 +215,24 @@ def test_saturation_axes_stay_on_0_1_with_language_decimal_mark():
     fig = saturation_scatter(fake_lstm(T=20, H=4), lang="pt-BR")
     assert list(fig.layout.xaxis.range) == [-0.03, 1.03] and fig.layout.xaxis.constrain == "domain"
     assert "0,1" in fig.layout.xaxis.title.text and "0,9" in fig.layout.yaxis.title.text
+
+
+def test_move_cursor_keeps_one_cursor_and_is_cheap():
+    import time as _time
+
+    from ui.plots.gates import move_cursor
+
+    g = fake_lstm(T=500, H=64)
+    dates = pd.date_range("2000-01-01", periods=500, freq="D")
+    fig = gate_heatmaps(g, np.arange(500.0), time=dates, cursor=10)
+    t0 = _time.perf_counter()
+    move_cursor(fig, 400, time=dates)
+    elapsed = _time.perf_counter() - t0
+    cursors = [s for s in fig.layout.shapes if s.name == "cursor"]
+    assert len(cursors) == 1 and pd.Timestamp(cursors[0].x0) == dates[400]
+    assert elapsed < 0.05, elapsed
+    sat = saturation_scatter(g)  # its diagonal guide line is not a cursor and must survive
+    fig2 = unit_curves(g, np.arange(500.0), unit=0, cursor=3)
+    move_cursor(fig2, None, T=500)
+    assert not [s for s in fig2.layout.shapes if s.name == "cursor"]
+    assert len(sat.layout.shapes) == 1

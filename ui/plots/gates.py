@@ -159,6 +159,21 @@ def _cursor_shape(fig: go.Figure, x: np.ndarray, cursor: int | None) -> None:
     )
 
 
+def move_cursor(fig: go.Figure, cursor: int | None, time: Sequence | np.ndarray | None = None, T: int | None = None):
+    """Move the time-step cursor of a figure built here to step ``cursor`` (None removes it), in place.
+
+    Rebuilding a 64-unit × 500-step heatmap grid takes a few hundred ms; a page can keep the figure (per model
+    and window) and only move the cursor, which costs about a millisecond. ``time`` as given to the builder, or
+    ``T`` (the number of steps) when the axis shows steps. Returns ``fig``.
+    """
+    if time is None and T is None:
+        raise ValueError("give time or T")
+    x = _time_axis(time, len(time) if time is not None else int(T))
+    fig.layout.shapes = [sh for sh in fig.layout.shapes if sh.name != "cursor"]
+    _cursor_shape(fig, x, cursor)
+    return fig
+
+
 def _input_trace(x: np.ndarray, x_input: np.ndarray, lang: str) -> go.Scatter:
     y = np.asarray(x_input, dtype=np.float64).reshape(-1)
     if y.shape[0] != x.shape[0]:
