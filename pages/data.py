@@ -42,7 +42,7 @@ source = st.radio(
     t("data.source"),
     SOURCES,
     index=SOURCES.index(loaded.source),
-    format_func=lambda s: tr(f"data.source_{s}"),
+    format_func=widgets.labeler("data.source_", lang),
     key=state.DATA_SOURCE,
     horizontal=True,
 )

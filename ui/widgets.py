@@ -1,11 +1,15 @@
 """Shared Streamlit widgets: the sidebar controls, figure display, error boxes and small helpers pages reuse.
 
 Everything visible goes through ``t()``; every session key through ``ui.state``.
+
+Gotcha for ``format_func``: AppTest calls it outside the script run, where ``t()`` cannot see the session and
+falls back to English, so ``set_value`` then fails in a pt-BR test. Bind the language instead:
+``format_func=labeler("data.source_")`` or ``lambda v: translate(lang, ...)`` with ``lang = current_lang()``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -133,6 +137,12 @@ def status_box(slot=None) -> None:
 
 
 # --- display helpers for pages ----------------------------------------------------------------------
+def labeler(prefix: str, lang: str | None = None) -> Callable[[Any], str]:
+    """A ``format_func`` showing option ``v`` as the text of catalog key ``prefix + str(v)`` in this run's language."""
+    lang = lang or current_lang()
+    return lambda value: translate(lang, f"{prefix}{value}")
+
+
 def show_figure(fig: go.Figure, *, key: str | None = None) -> None:
     """Display a figure from ``ui.plots`` at full width with the app's plotly toolbar settings.
 
