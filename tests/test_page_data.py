@@ -156,3 +156,16 @@ def test_glossary_link_next_to_the_split():
     labels = [link.value for link in at.get("page_link")]
     term = translate("pt-BR", "glossary.terms.validation.name")
     assert translate("pt-BR", "glossary.see", term=term) in labels
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_upload_warnings_are_listed_and_counted(lang):
+    csv = "date,v\n" + "".join(f"2020-{m:02d}-01,{'' if m == 5 else m}\n" for m in range(1, 13)) + "".join(
+        f"2021-{m:02d}-01,{m}\n" for m in range(1, 13)
+    )
+    at = open_app(lang, page=PAGE)
+    _upload(at, "gap.csv", csv.encode())
+    assert _loaded(at).series.iloc[4] == 5.0
+    assert [w.value for w in at.warning] == [translate(lang, "warnings.data.missing_interpolated", n=1)]
+    stats = {m.label: m.value for m in at.metric}
+    assert stats[translate(lang, "data.stat.filled")] == "1"
