@@ -23,10 +23,48 @@ from .recurrent import NETWORKS, _Recurrent
 
 CONFIG_KEY = "__config__"
 Model = _Recurrent | Linear
+# A model file is a zip: its declared sizes are checked BEFORE anything is decompressed or allocated, so a small
+# upload cannot make the server allocate gigabytes (a zip bomb, or an .npy header claiming a huge shape).
+MAX_LOADED_BYTES = 256 * 2**20  # uncompressed bytes of all arrays together (the app's largest model is ~15 MB)
+MAX_MEMBERS = 4096  # arrays in one file
 
 
 def _bad(reason: str, **params: Any) -> CoreError:
     return CoreError("errors.core.bad_model_file", reason=reason, **params)
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse an archive whose members would decompress or allocate more than ``MAX_LOADED_BYTES``.
+
+    Per ``.npy`` member the header's shape × itemsize must fit in the member's declared size (``np.load``
+    allocates the array from the header first) and the sum of declared sizes must stay under the limit
+    (``zipfile`` never yields more than a member's declared size).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_LOADED_BYTES:
+                raise _bad("too_big")
+            for info in infos:
+                if not info.filename.endswith(".npy"):
+                    continue
+                with zf.open(info) as fh:
+                    version = np.lib.format.read_magic(fh)
+                    if version == (1, 0):
+                        shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
+                    elif version == (2, 0):
+                        shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
+                    else:
+                        raise _bad("unreadable_array", name=info.filename[:-4])
+                    count = 1
+                    for dim in shape:
+                        count *= int(dim)
+                    if count * dtype.itemsize > info.file_size:
+                        raise _bad("too_big", name=info.filename[:-4])
+    except CoreError:
+        raise
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise _bad("not_npz") from exc
 
 
 def save_arrays(path_or_file: str | os.PathLike | IO[bytes], arrays: Mapping[str, np.ndarray],
@@ -76,6 +114,7 @@ def load_arrays(source: str | os.PathLike | IO[bytes] | bytes) -> tuple[dict[str
         raise _bad("pickled_data")
     if data[:4] != b"PK\x03\x04":  # an .npz is a zip archive (this also rejects bare .npy files)
         raise _bad("not_npz")
+    _check_archive(data)
     try:
         loaded = np.load(io.BytesIO(data), allow_pickle=False)
     except ValueError as exc:
