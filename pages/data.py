@@ -33,6 +33,23 @@ def tr(key: str, **params) -> str:
     return translate(lang, key, **params)
 
 
+def _when(stamp) -> str:
+    """A date without a midnight time, a timestamp with its hour, or a step number."""
+    if isinstance(stamp, pd.Timestamp):
+        return str(stamp.date()) if stamp == stamp.normalize() else stamp.strftime("%Y-%m-%d %H:%M")
+    return str(stamp)
+
+
+def _freq_label(alias: str | None, with_alias: bool = False) -> str:
+    """A readable name ("monthly", or "monthly (MS)") for a pandas frequency alias; "steps" if there is none."""
+    if not alias:
+        return tr("data.steps")
+    key = f"data.freq.{alias.split('-')[0]}"
+    if key not in catalog(lang):
+        return alias
+    return f"{tr(key)} ({alias})" if with_alias else tr(key)
+
+
 loaded = state.get_series()
 
 st.title(t("nav.data"))
@@ -123,6 +140,8 @@ def _show_opt(option: str, value) -> str:
         return tr("data.opt_space")
     if option == "header_row":
         return tr("data.opt_line", line=int(value) + 1)
+    if option == "frequency":
+        return _freq_label(value, with_alias=True)
     if option == "dayfirst":
         return tr("data.opt_yes") if value else tr("data.opt_no")
     return str(value)
@@ -277,22 +296,6 @@ if split is not None:
     st.caption(t("data.split", train=train_end, val=val_end - train_end, test=loaded.n - val_end))
     widgets.glossary_link("validation")
 
-
-
-def _when(stamp) -> str:
-    """A date without a midnight time, a timestamp with its hour, or a step number."""
-    if isinstance(stamp, pd.Timestamp):
-        return str(stamp.date()) if stamp == stamp.normalize() else stamp.strftime("%Y-%m-%d %H:%M")
-    return str(stamp)
-
-
-def _freq_label(alias: str | None) -> str:
-    """A readable name ("monthly") for a pandas frequency alias; the alias itself if unknown; "steps" if none."""
-    if not alias:
-        return t("data.steps")
-    base = alias.split("-")[0]
-    key = f"data.freq.{base}"
-    return t(key) if key in catalog(lang) else alias
 
 
 values = loaded.series.to_numpy(dtype=float)

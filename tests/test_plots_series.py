@@ -72,3 +72,8 @@ def test_portuguese_dates_use_numeric_formats():
     assert pt.layout.xaxis.tickformatstops and pt.layout.xaxis.hoverformat.startswith("%d/%m/%Y")
     en = series_figure(s, lang="en")
     assert not en.layout.xaxis.tickformatstops
+
+
+def test_number_separators_follow_the_language():
+    assert series_figure(np.arange(5.0), lang="pt-BR").layout.separators == ",."
+    assert series_figure(np.arange(5.0), lang="en").layout.separators == ".,"

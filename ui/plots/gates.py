@@ -23,7 +23,7 @@ from plotly.subplots import make_subplots
 
 from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.series import date_axis, minmax_positions
+from ui.plots.series import date_axis, minmax_positions, separators
 
 MAX_STEPS = 400  # heatmap columns at most: more steps are averaged in contiguous buckets
 MAX_UNITS = 64  # heatmap rows at most: more units are averaged in contiguous groups
@@ -274,6 +274,7 @@ def gate_heatmaps(
     fig.update_layout(
         height=110 + panel_height * len(names),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        separators=separators(lang),
         showlegend=False,
     )
     return fig
@@ -329,6 +330,7 @@ def unit_curves(
     fig.update_layout(
         height=170 * len(panels) + 60,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        separators=separators(lang),
         hovermode="x unified",
         legend={"orientation": "h", "y": -0.12},
     )
@@ -382,6 +384,7 @@ def cell_composition(
         title=translate(lang, "plot.gates.composition_title", unit=unit),
         height=340,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        separators=separators(lang),
         hovermode="x unified",
         xaxis_title=_time_label(x, lang),
         legend={"orientation": "h", "y": -0.2},
@@ -443,6 +446,7 @@ def saturation_scatter(
     fig.update_layout(
         height=420,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        separators=separators(lang),
         xaxis={"title": x_lbl, "range": [-0.03, 1.03], "constrain": "domain"},
         yaxis={"title": y_lbl, "range": [-0.03, 1.03], "scaleanchor": "x", "scaleratio": 1},
         legend={"orientation": "h", "y": -0.18},

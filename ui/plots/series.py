@@ -62,6 +62,11 @@ def date_axis(lang: str) -> dict:
     return {"hoverformat": "%Y-%m-%d %H:%M"}
 
 
+def separators(lang: str) -> str:
+    """Plotly ``layout.separators`` (decimal mark, then thousands separator) for ``lang``."""
+    return ",." if lang == "pt-BR" else ".,"
+
+
 def _x_values(index: Sequence | pd.Index | None, n: int) -> np.ndarray:
     """x coordinates: the dates (or given labels) of ``index``, or steps 0..n-1."""
     if index is None:
@@ -141,6 +146,7 @@ def series_figure(
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         showlegend=False,
         hovermode="x unified",
+        separators=separators(lang),
         xaxis_title=translate(lang, "plot.time" if time_axis else "plot.step"),
         yaxis_title=y_title or translate(lang, "plot.value"),
     )
