@@ -132,3 +132,23 @@ def test_short_window_clamps_the_step():
     assert last == at.session_state[state.MODEL].config.window - 1
     assert at.button(key="cell.next_btn").disabled and not at.button(key="cell.prev_btn").disabled
     assert not at.exception
+
+
+def test_two_layer_bidirectional_model_shows_any_layer_and_direction():
+    at = open_app("en")
+    loaded = at.session_state[state.SERIES]
+    cfg = ForecastConfig.auto(loaded.n, loaded.season_length, hidden_size=3, epochs=1, ensemble=1, cell="lstm",
+                              num_layers=2, bidirectional=True)
+    fc = Forecaster(cfg)
+    history = fc.fit(loaded.series.to_numpy())
+    at.session_state[state.MODEL] = state.TrainedModel(fc, history, cfg, loaded.key)
+    at.switch_page(PAGE).run()
+    assert not at.exception, errors(at)
+    at.selectbox(key=state.CELL_LAYER).set_value(1).run()
+    at.selectbox(key=state.CELL_DIRECTION).set_value("backward").run()
+    assert not at.exception, errors(at)
+    trace = fc.trace(loaded.series.to_numpy()[-cfg.window:])
+    v = step_values(layer_arrays(fc.models[0].net, trace, 1, "backward"), 0, 0)
+    assert fmt_num(v["hidden"], 3, "en") in equations(at)
+    first_row = str(at.latex[-1].value).split("\\\\")[0]
+    assert "i_t" in first_row and "\\cdot" not in first_row.split("+")[0]  # 6 input features: W·x as one sum

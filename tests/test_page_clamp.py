@@ -107,7 +107,7 @@ def test_trained_gru_in_portuguese():
     with_model(at, "gru")
     assert at.selectbox(key=state.CLAMP_GATE).value == "update"
     text = reading(at)
-    assert "portão de atualização a 1,00" in text
+    assert "portão de atualização para 1,00" in text
     assert "congelou o estado oculto" in text  # update gate at 1 on every unit: h stands still
     assert "A previsão mudou" in text
     at.selectbox(key=state.CLAMP_GATE).set_value("reset").run()

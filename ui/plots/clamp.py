@@ -131,13 +131,13 @@ def _band(fig: go.Figure, steps: tuple[int, int], gate: str, **where: Any) -> No
 
 def difference_heatmaps(pair: Mapping[str, Mapping[str, np.ndarray]], kind: str, gate: str,
                         steps: tuple[int, int], *, lang: str = "en") -> go.Figure:
-    """One heatmap per state of clamped − normal (units × steps), diverging scale centred on 0, shared range.
+    """One heatmap per state of clamped − normal (units × steps), diverging scale centred on 0.
 
-    The range is symmetric, ``±_symmetric_range(max |Δ|)`` over all states, so equal colours mean equal change.
+    Each state has its own symmetric range ``±_symmetric_range(max |Δ|)`` (the cell state is unbounded, the
+    hidden state lives in −1..1, so a shared range would wash the hidden panel out) and its own colour bar.
     """
     names = STATES[kind]
     diffs = {n: pair["clamped"][n] - pair["normal"][n] for n in names}
-    r = _symmetric_range(np.concatenate([d.ravel() for d in diffs.values()]))
     unit_lbl = translate(lang, "plot.gates.unit")
     step_lbl = translate(lang, "plot.step")
     fig = make_subplots(rows=len(names), cols=1, shared_xaxes=True, vertical_spacing=0.12,
@@ -146,10 +146,12 @@ def difference_heatmaps(pair: Mapping[str, Mapping[str, np.ndarray]], kind: str,
     for row, name in enumerate(names, start=1):
         d = diffs[name]  # (T, H)
         T, H = d.shape
+        r = _symmetric_range(d)
+        lo, hi = fig.layout[f"yaxis{row}"].domain
         fig.add_trace(go.Heatmap(
             z=d.T.astype(np.float32), x=np.arange(T), y=np.arange(H), colorscale=colors.DIVERGING,
             zmin=-r, zmax=r, zmid=0.0, name=name,
-            colorbar={"len": 1.0 / len(names), "y": 1 - (row - 0.5) / len(names), "thickness": 10},
+            colorbar={"len": hi - lo, "y": (lo + hi) / 2, "thickness": 10},
             hovertemplate=f"{unit_lbl} %{{y}}<br>{step_lbl} %{{x}}<br>Δ %{{z:.4f}}<extra></extra>",
         ), row=row, col=1)
         fig.update_yaxes(title_text=unit_lbl, row=row, col=1)
@@ -183,7 +185,8 @@ def state_curves(pair: Mapping[str, Mapping[str, np.ndarray]], kind: str, gate: 
         _band(fig, steps, gate, row=row, col=1)
     fig.update_xaxes(title_text=translate(lang, "plot.step"), row=len(names), col=1)
     fig.update_layout(height=150 + 200 * len(names), margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      hovermode="x unified", legend={"orientation": "h", "y": -0.15})
+                      hovermode="x unified",
+                      legend={"orientation": "h", "y": -0.15 if len(names) > 1 else -0.32, "traceorder": "normal"})
     return fig
 
 
@@ -208,5 +211,5 @@ def forecast_figure(window: np.ndarray, normal: np.ndarray, clamped: np.ndarray,
     fig.update_layout(title=translate(lang, "plot.clamp.forecast_title"), height=360,
                       margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       xaxis_title=translate(lang, "plot.clamp.steps_from_origin"), hovermode="x unified",
-                      legend={"orientation": "h", "y": -0.25})
+                      legend={"orientation": "h", "y": -0.25, "traceorder": "normal"})
     return fig
