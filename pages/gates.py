@@ -147,21 +147,22 @@ def explain(gates: dict, unit: int, cursor: int, kind: str) -> list[str]:
 @st.fragment
 def gate_view() -> None:
     T, H = end - start, view.hidden_size
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
+    n_sel = 2 + (view.num_layers > 1) + (len(view.directions) > 1)
+    cols = iter(st.columns([1] * (n_sel - 1) + [3]))
     layer = 0
     if view.num_layers > 1:
-        layer = c1.selectbox(t("gates.layer"), list(range(view.num_layers)), key=state.GATES_LAYER,
+        layer = next(cols).selectbox(t("gates.layer"), list(range(view.num_layers)), key=state.GATES_LAYER,
                              format_func=lambda k: tr("gates.layer_n", n=k + 1), help=t("gates.layer_help"))
     direction = "forward"
     if len(view.directions) > 1:
-        direction = c2.radio(t("gates.direction"), list(view.directions), key=state.GATES_DIRECTION,
+        direction = next(cols).radio(t("gates.direction"), list(view.directions), key=state.GATES_DIRECTION,
                              format_func=lambda d: tr(f"gates.dir.{d}"), help=t("gates.direction_help"))
     if not 0 <= st.session_state.get(state.GATES_UNIT, -1) < H:
         st.session_state[state.GATES_UNIT] = 0
-    unit = c3.selectbox(t("gates.unit"), list(range(H)), key=state.GATES_UNIT, help=t("gates.unit_help"))
+    unit = next(cols).selectbox(t("gates.unit"), list(range(H)), key=state.GATES_UNIT, help=t("gates.unit_help"))
     if not 0 <= st.session_state.get(state.GATES_CURSOR, -1) < T:
         st.session_state[state.GATES_CURSOR] = T - 1
-    cursor = c4.slider(t("gates.cursor"), min_value=0, max_value=T - 1, key=state.GATES_CURSOR,
+    cursor = next(cols).slider(t("gates.cursor"), min_value=0, max_value=T - 1, key=state.GATES_CURSOR,
                        help=t("gates.cursor_help"))
     st.caption(t("gates.cursor_caption", step=_label(start + cursor),
                  value=fmt_num(float(view.values[cursor]), 3, lang)))

@@ -87,6 +87,8 @@ def test_metrics_table_rows_columns_and_number_style(fitted):
     assert en.iloc[0, 3] == f"{mase:,.3f}"
     pt = metrics_table(metrics, lang="pt-BR")
     assert "," in pt.iloc[0, 3] and pt.iloc[0, 5].endswith(" %")
+    cov = metrics["model"]["coverage_80"]
+    assert 0 <= cov <= 100 and en.iloc[0, 5] == f"{cov:.0f} %"  # coverage is already a percentage
 
 
 def test_beats_seasonal_naive():

@@ -345,7 +345,7 @@ def cached_trace(model: state.TrainedModel, key: str, start: int, end: int, seri
 
 
 # --- streamlit side: the live panel and the run's outcome --------------------------------------------
-REFRESH_S = 0.7  # seconds between two redraws of the live panel (throttled: the figure is resent each time)
+REFRESH_S = 1.0  # seconds between two redraws of the live panel (throttled: the figure is resent each time)
 
 
 def live_panel(job: TrainingJob, lang: str, *, key: str) -> None:

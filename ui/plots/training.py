@@ -100,8 +100,8 @@ def fit_figure(
     """The series around the held-out parts with the network's forecasts (and ``level`` % band) and seasonal naive.
 
     ``evaluation``: ``Forecaster.evaluate()`` (``split``, ``parts`` → ``index``/``actual``/``predictions``/
-    ``lower``/``upper``). ``context``: how many training points to show before validation (default: as many as
-    the held-out parts, at least 24). Forecasts are made block by block from data before each block only.
+    ``lower``/``upper``). ``context``: how many training points to show before validation (default: a third
+    of the held-out length, at least 24). Forecasts are made block by block from data before each block only.
     """
     y = np.asarray(values, dtype=np.float64)
     n = y.size
@@ -109,7 +109,7 @@ def fit_figure(
     if x.shape[0] != n:
         raise ValueError(f"index has {x.shape[0]} entries for {n} values")
     train_end, val_end = (int(v) for v in evaluation["split"])
-    ctx = int(context if context is not None else max(24, n - train_end))
+    ctx = int(context if context is not None else max(24, (n - train_end) // 3))
     start = max(0, train_end - ctx)
     pos = start + minmax_positions(y[start:])
     fig = go.Figure()
@@ -161,7 +161,8 @@ def fit_figure(
 def metrics_table(metrics: Mapping[str, Mapping[str, float]], *, lang: str = "en", level: int = 80) -> pd.DataFrame:
     """Rows: the network then the baselines (translated names); columns: MAE, RMSE, MASE, sMAPE, coverage.
 
-    ``metrics``: ``evaluate()["parts"][part]["metrics"]``; numbers formatted in the language's style.
+    ``metrics``: ``evaluate()["parts"][part]["metrics"]`` (coverage already in percent); numbers formatted in the
+    language's style.
     """
     cov = f"coverage_{level}"
     rows = []
@@ -175,7 +176,7 @@ def metrics_table(metrics: Mapping[str, Mapping[str, float]], *, lang: str = "en
             )
         value = m.get(cov)
         row[translate(lang, "plot.training.metrics.coverage", level=level)] = (
-            fmt_num(100 * value, 0, lang) + " %" if value is not None and math.isfinite(value) else "—"
+            fmt_num(value, 0, lang) + " %" if value is not None and math.isfinite(value) else "—"
         )
         rows.append(row)
     return pd.DataFrame(rows)
