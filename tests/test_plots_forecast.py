@@ -50,9 +50,9 @@ def test_show_last_and_long_history_is_reduced():
 
 
 MEAN = {
-    "model": {"mae": 1.0, "rmse": 1.2, "smape": 5.0, "mase": 0.82, "coverage_80": 0.8, "coverage_95": 1.0},
-    "seasonal_naive": {"mae": 1.3, "rmse": 1.5, "smape": 6.0, "mase": 1.0, "coverage_80": 0.7, "coverage_95": 0.9},
-    "naive": {"mae": 2.0, "rmse": 2.2, "smape": 4.0, "mase": 1.6, "coverage_80": 0.6, "coverage_95": 0.9},
+    "model": {"mae": 1.0, "rmse": 1.2, "smape": 5.0, "mase": 0.82, "coverage_80": 80.0, "coverage_95": 100.0},
+    "seasonal_naive": {"mae": 1.3, "rmse": 1.5, "smape": 6.0, "mase": 1.0, "coverage_80": 70.0, "coverage_95": 90.0},
+    "naive": {"mae": 2.0, "rmse": 2.2, "smape": 4.0, "mase": 1.6, "coverage_80": 60.0, "coverage_95": 90.0},
 }
 
 

@@ -132,7 +132,7 @@ def backtest_table(mean: Mapping[str, Mapping[str, float]], lang: str, cell_labe
     for level in levels:
         key = f"coverage_{level}"
         data[translate(lang, "forecast.table.coverage", level=level)] = [
-            (fmt_num(100 * mean[m][key], 0, lang) + " %") if math.isfinite(mean[m].get(key, math.nan)) else "—"
+            (fmt_num(mean[m][key], 0, lang) + " %")  # metrics.coverage is already a percentage if math.isfinite(mean[m].get(key, math.nan)) else "—"
             for m in methods
         ]
     return pd.DataFrame(data)
