@@ -57,6 +57,7 @@ _VALUE_HINTS = ("value", "valor", "close", "fechamento", "price", "preço", "pre
 _ID_HINTS = ("id", "index", "índice", "indice", "row", "linha", "n", "#", "seq")
 _MISSING = ("", "na", "n/a", "nan", "null", "none", "-", "--", "---", "..", "...", "?", "#n/a", "x", "nd", "s/d",
             "missing")
+_NA_VALUES = sorted({*_MISSING, *(m.upper() for m in _MISSING), "NaN", "NA", "N/A", "Null", "None"})
 _NUMBER_CLEAN = re.compile(r"[\s\u00a0\u202f%]|R\$|US\$|\$|€|£")
 
 # Candidate frequencies, coarsest first, with their shortest step in seconds (months can be 28 days).
@@ -252,11 +253,13 @@ def _split_head_tail(text: str) -> tuple[list[tuple[str, int, int]], list[tuple[
 def _read_frame(body: str, sep: str, names: list[str], usecols: list[str] | None = None) -> pd.DataFrame:
     """pandas' C parser over the table body, every cell as text (numbers and dates are parsed by us)."""
     try:
-        return pd.read_csv(
-            io.StringIO(body), sep=sep, header=None, names=names, usecols=usecols, dtype=str,
-            keep_default_na=False, na_filter=False, skipinitialspace=True, on_bad_lines="skip", engine="c",
-            quotechar='"', index_col=False,
-        )
+        with _warnings.catch_warnings():  # ragged rows are expected in exports; pandas warns about each
+            _warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            return pd.read_csv(
+                io.StringIO(body), sep=sep, header=None, names=names, usecols=usecols, dtype=str,
+                keep_default_na=False, na_filter=False, skipinitialspace=True, on_bad_lines="skip", engine="c",
+                quotechar='"', index_col=False,
+            )
     except (pd.errors.ParserError, ValueError, csv.Error, IndexError):
         raise DataError("errors.data.no_numeric_column") from None
 
@@ -268,13 +271,14 @@ def _read_frame_fast(body: str, sep: str, names: list[str], wanted: list[str], v
     The fast result is used only if its first rows agree with the careful parse of the sample (``expected_head``);
     otherwise (text, currency signs, odd markers) the value column is read as text and parsed by ``_to_float``."""
     try:
-        frame = pd.read_csv(
-            io.StringIO(body), sep=sep, header=None, names=names, usecols=wanted,
-            dtype={c: (np.float64 if c == value_col else str) for c in wanted}, decimal=dec, thousands=thou,
-            keep_default_na=False, na_values={value_col: list(_MISSING) + [m.upper() for m in _MISSING]
-                                              + ["NaN", "NA", "N/A", "Null", "None"]},
-            skipinitialspace=True, on_bad_lines="skip", engine="c", quotechar='"', index_col=False,
-        )
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(body), sep=sep, header=None, names=names, usecols=wanted,
+                dtype={c: (np.float64 if c == value_col else str) for c in wanted}, decimal=dec, thousands=thou,
+                keep_default_na=False, na_values={value_col: _NA_VALUES}, skipinitialspace=True,
+                on_bad_lines="skip", engine="c", quotechar='"', index_col=False,
+            )
         fast = frame[value_col].astype(np.float64)
         head = fast.iloc[: len(expected_head)].to_numpy()
         if len(head) == len(expected_head) and np.allclose(head, expected_head.to_numpy(), equal_nan=True,
@@ -520,11 +524,20 @@ def _parse_dates(col: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, bool
         tz_pattern = r"(?P<off>Z|[+-]\d{2}:?\d{2})$"
         if not sample.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).any():
             try:
-                return pd.to_datetime(text, format="ISO8601", errors="coerce"), dayfirst, "iso"
-            except (ValueError, TypeError):
-                return pd.to_datetime(text, format="mixed", errors="coerce"), dayfirst, "iso"
+                with _warnings.catch_warnings():
+                    _warnings.simplefilter("ignore")
+                    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+                if isinstance(parsed.dtype, np.dtype) and parsed.dtype.kind == "M":
+                    return parsed, dayfirst, "iso"
+            except (ValueError, TypeError, OverflowError):
+                pass  # offsets further down the file: the time-zone path below handles them
+        try:
+            with _warnings.catch_warnings():
+                _warnings.simplefilter("ignore")
+                parsed = pd.to_datetime(text, format="mixed", errors="coerce", utc=True)
+        except (ValueError, TypeError, OverflowError):
+            return None
         offsets = text.str.extract(tz_pattern, expand=False)
-        parsed = pd.to_datetime(text, format="mixed", errors="coerce", utc=True)
         if offsets.dropna().nunique() == 1 and offsets.notna().all():
             # One offset throughout: keep the local wall-clock time the file shows.
             off = pd.Timedelta(hours=0) if offsets.iloc[0] == "Z" else pd.to_timedelta(

@@ -236,3 +236,43 @@ def test_space_thousands_and_percent():
     text = "mês;taxa\njan/2020;1 234,5%\nfev/2020;1 300,0%\nmar/2020;1 400,25%\n".encode("cp1252")
     res = datasets.read_table(text)
     assert list(res.series) == [1234.5, 1300.0, 1400.25] and res.detected.frequency == "MS"
+
+
+def _long_export(n: int, junk_at: int | None = None) -> bytes:
+    """A Brazilian-style export longer than the detection sample: metadata, decimal comma, gaps, notes."""
+    days = pd.date_range("2015-01-01", periods=n, freq="D")
+    cells = [f"{1000 + i * 0.5:,.2f}".translate(str.maketrans(",.", ".,")) for i in range(n)]
+    cells[700] = "NA"
+    cells[1500] = ""
+    if junk_at is not None:
+        cells[junk_at] = "R$ 1.350,00"
+    rows = [f"{d:%d/%m/%Y};{c};obs" for d, c in zip(days, cells)]
+    del rows[2000]  # a missing day in the calendar
+    text = "Relatório diário\nGerado em 01/01/2024\n\nData;Valor (R$);Observação\n" + "\n".join(rows)
+    return (text + "\n\nFonte: sistema interno\nTotal;;\n").encode("cp1252")
+
+
+@pytest.mark.parametrize("junk_at", [None, 2500])
+def test_long_export_beyond_the_detection_sample(junk_at):
+    res = datasets.read_table(_long_export(3000, junk_at))
+    y = res.series
+    assert len(y) == 3000 and y.index.freqstr == "D" and y.index[0] == T("2015-01-01")
+    assert res.detected.header_row == 3 and res.detected.decimal == "," and res.detected.thousands == "."
+    assert y.iloc[700] == pytest.approx(1350.0) and y.iloc[1500] == pytest.approx(1750.0)
+    assert y.iloc[2000] == pytest.approx(2000.0)  # the missing day, interpolated
+    assert y.iloc[2999] == pytest.approx(2499.5)
+    if junk_at is not None:
+        assert y.iloc[junk_at] == pytest.approx(1350.0)  # currency text cleaned on the careful path
+    missing = [w.params["n"] for w in res.warnings if w.key == "warnings.data.missing_interpolated"]
+    assert missing == [3]
+
+
+def test_fixed_width_dates_fast_path_matches_pandas():
+    stamps = pd.date_range("2021-12-30 22:00", periods=2000, freq="h")
+    text = "data;valor\n" + "".join(f"{d:%d/%m/%Y %H:%M};{i}\n" for i, d in enumerate(stamps))
+    res = datasets.read_table(text.encode())
+    assert res.detected.dayfirst is True and res.detected.frequency == "h"
+    assert res.series.index[0] == stamps[0] and res.series.index[-1] == stamps[-1]
+    us = "date,value\n" + "".join(f"{d:%m/%d/%Y %H:%M},{i}\n" for i, d in enumerate(stamps))
+    res = datasets.read_table(us.encode())
+    assert res.detected.dayfirst is False and res.series.index[-1] == stamps[-1]
