@@ -21,6 +21,7 @@ from ui.plots.gates import (
     gate_heatmaps,
     saturation_fractions,
     saturation_scatter,
+    set_cursor,
     unit_curves,
 )
 
@@ -86,7 +87,8 @@ if end - start < 2:
 st.caption(t("gates.window_caption", start=_label(start), end=_label(end - 1), steps=end - start))
 
 try:
-    view = trainer.cached_trace(model, trainer.model_key(model), start, end, values, index)
+    model_key = trainer.model_key(model)
+    view = trainer.cached_trace(model, model_key, start, end, values, index)
 except CoreError as exc:
     widgets.show_error(exc)
     st.stop()
@@ -172,8 +174,13 @@ def gate_view() -> None:
 
     st.subheader(t("gates.heatmaps_title"))
     st.caption(t("gates.heatmaps_help"))
-    widgets.show_figure(gate_heatmaps(gates, view.values, time=view.index, cursor=cursor, c_range=view.c_range,
-                                      lang=lang), key="gates.heatmaps")
+    # the heatmap grid is the heavy figure: built once per window/layer/direction, then only its cursor moves
+    figs = st.session_state.setdefault(state.GATES_FIGS, {})
+    fig_key = (model_key, start, end, layer, direction, lang)
+    if fig_key not in figs:
+        figs.clear()
+        figs[fig_key] = gate_heatmaps(gates, view.values, time=view.index, c_range=view.c_range, lang=lang)
+    widgets.show_figure(set_cursor(figs[fig_key], view.index, cursor), key="gates.heatmaps")
     with st.container(border=True):
         st.markdown(f"**{t('gates.read.title')}**")
         st.markdown("\n".join(f"- {line}" for line in explain(gates, unit, cursor, cfg.cell)))

@@ -184,6 +184,7 @@ REPLAY_DIRECTION = "replay.direction"  # widget: "forward" | "backward"
 # --- gates (pages/gates.py) -------------------------------------------------------------------------
 GATES_TRACES = "gates.traces"  # dict {(model key, start, end): ui.trainer.TraceView}: small per-session LRU
 GATES_C_RANGE = "gates.c_range"  # dict {model key: fixed half-range of the cell-state colours}
+GATES_FIGS = "gates.figs"  # dict {(model key, start, end, layer, direction, lang): heatmap figure without cursor}
 GATES_TRACE_COUNT = "gates.trace_count"  # int: traces actually computed (cache misses) in this session
 GATES_WINDOW = "gates.window"  # widget: (start, end) positions of the window on the series
 GATES_LAYER = "gates.layer"  # widget: layer shown

@@ -174,6 +174,19 @@ def move_cursor(fig: go.Figure, cursor: int | None, time: Sequence | np.ndarray 
     return fig
 
 
+def set_cursor(fig: go.Figure, time: Sequence | np.ndarray | None, cursor: int | None) -> go.Figure:
+    """Move the time-step cursor of a figure built here to step ``cursor`` (None removes it), in place.
+
+    Lets a page keep a heavy figure (the heatmap grid) built once per view and only move its cursor line.
+    ``time``: the x values the figure was built with, or None when it was built with steps 0..T-1.
+    """
+    fig.layout.shapes = [s for s in fig.layout.shapes if s.name != "cursor"]
+    if cursor is not None:
+        x = np.arange(int(cursor) + 1) if time is None else np.asarray(time)
+        _cursor_shape(fig, x, cursor)
+    return fig
+
+
 def _input_trace(x: np.ndarray, x_input: np.ndarray, lang: str) -> go.Scatter:
     y = np.asarray(x_input, dtype=np.float64).reshape(-1)
     if y.shape[0] != x.shape[0]:
