@@ -40,19 +40,32 @@ __all__ = ["ForecastConfig", "Forecaster", "Forecast", "FitHistory", "min_points
 CELLS = ("lstm", "gru", "rnn")
 STRATEGIES = ("direct", "recursive")
 LOSSES = ("mse", "mae", "huber")
-SCALINGS = ("last", "mean", "global")
+SCALINGS = ("last", "mean", "global", "seasonal")
 OPTIMIZERS = ("adamw", "adam", "sgd")
 SCHEDULES = ("none", "cosine", "plateau")
 
 
 def _auto_horizon(n: int, m: int) -> int:
     if m > 24:
-        h = max(8, m // 4)  # weekly data (m = 52): about a quarter ahead
+        h = max(8, min(m // 4, 30))  # weekly (m = 52): a quarter ahead; daily with a yearly season: a month
     elif m >= 2:
         h = m  # one full season
     else:
         h = min(10, max(1, n // 10))
     return int(max(1, min(h, n // 5 if n >= 10 else 1)))
+
+
+def _auto_window(m: int, H: int) -> int:
+    """Two seasons when that is short enough; a season plus a horizon; else a bounded multiple of H."""
+    if m >= 2 and 2 * m <= 96:
+        return 2 * m
+    if m >= 2 and m + H <= 128:
+        return m + H
+    return max(3 * H, 8) if m < 2 else min(128, max(3 * H, 48))
+
+
+# Training budget per ensemble member, in (batches × window) units: about 1.5 s of NumPy time at hidden 32
+STEP_BUDGET = 16_000
 
 
 @dataclass
@@ -79,7 +92,7 @@ class ForecastConfig:
     dtype: str = "float32"  # "float32" (fast) | "float64"
     loss: str = "huber"  # "huber" | "mse" | "mae" (on scaled values)
     huber_delta: float = 1.0  # Huber transition point, in units of the training standard deviation
-    scaling: str = "last"  # window anchor: "last" value, window "mean", or "global" mean
+    scaling: str = "last"  # anchor: "last" value, window "mean", "global" mean, "seasonal" (last season)
     optimizer: str = "adamw"  # "adamw" | "adam" | "sgd"
     schedule: str = "cosine"  # learning-rate schedule: "none" | "cosine" | "plateau"
     season_length: int = 1  # m, for MASE and the seasonal baselines
@@ -105,17 +118,14 @@ class ForecastConfig:
         frac = min(0.3, max(0.15, 1.5 * H / max(n, 1)))
         n_held = 2 * round(n * frac)
         n_train = max(1, n - n_held)
-        # window: two seasons (or season + horizon for long seasons), at least 3 horizons for non-seasonal data
-        if m >= 2:
-            W = 2 * m if 2 * m <= 96 else m + H
-        else:
-            W = max(3 * H, 8)
+        W = _auto_window(m, H)
         # keep at least ~24 training windows (or as many as the data allows)
         W = int(max(2, min(W, n_train - H - 24))) if n_train - H - 24 >= 2 else int(max(2, (n_train - H) // 2))
         n_windows = max(1, n_train - W - H + 1)
-        batch = 32 if n_windows >= 64 else max(8, n_windows // 4)
-        # smaller data: more epochs are cheap; larger: fewer are enough (each epoch has more steps)
-        epochs = int(min(200, max(60, 12000 // max(n_windows, 1))))
+        batch = 64 if n_windows >= 600 else 32 if n_windows >= 64 else max(8, n_windows // 4)
+        # epochs: as many as the step budget allows for this many batches of this length, within 40..200
+        batches = math.ceil(n_windows / batch)
+        epochs = int(min(200, max(40, STEP_BUDGET // max(1, batches * W))))
         hidden = 32 if n_windows >= 48 else 16
         cfg = cls(
             window=W,
@@ -357,7 +367,7 @@ class Forecaster:
         train_end, val_end = chronological_split(x.size, cfg.val_fraction, cfg.test_fraction)
         self.values = x
         self.split_indices = (train_end, val_end)
-        self.scaler = Scaler(cfg.scaling).fit(x[:train_end])
+        self.scaler = Scaler(cfg.scaling, season_length=cfg.season_length).fit(x[:train_end])
         X, Y = self._xy(x, 0, train_end)
         Xv, Yv = self._xy(x, train_end, val_end)
         t0 = time.perf_counter()
@@ -415,8 +425,8 @@ class Forecaster:
         out = np.zeros((origins.size, horizon))
         done = 0
         while done < horizon:
-            Xs, _, a = self.scaler.transform(X)
-            step = self.scaler.inverse(self._predict_scaled(Xs), a)  # (O, Hm)
+            Xs, _, A = self.scaler.transform(X, horizon=self.model_horizon)
+            step = self.scaler.inverse(self._predict_scaled(Xs), A)  # (O, Hm)
             take = min(step.shape[1], horizon - done)
             out[:, done : done + take] = step[:, :take]
             done += take

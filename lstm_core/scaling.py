@@ -7,8 +7,11 @@ never saw in training (trends!) when each window is expressed relative to its ow
 - mode "global": a = μ
 - mode "last":   a = X[W − 1]     (the last observed value: the net learns changes from "now")
 - mode "mean":   a = mean(X)
+- mode "seasonal": inputs as "last", but each target step h is expressed against the value one season
+  earlier, A[h] = X[W − m + (h mod m)] (m = season length ≤ W): the net learns corrections to the
+  seasonal naive forecast, so an untrained net already forecasts like seasonal naive.
 
-    X' = (X − a) / s,   Y' = (Y − a) / s,   and back:  Ŷ = a + s · Ŷ'
+    X' = (X − a) / s,   Y'[h] = (Y[h] − A[h]) / s  (A[h] = a except in "seasonal"),   and back:  Ŷ = A + s · Ŷ'
 
 μ and s are computed from ``values[:train_end]`` only, so nothing in the validation or test parts (or the
 future) can change how the model sees its inputs.
@@ -22,7 +25,7 @@ import numpy as np
 
 __all__ = ["Scaler", "MODES"]
 
-MODES = ("last", "mean", "global")
+MODES = ("last", "mean", "global", "seasonal")
 
 
 @dataclass
@@ -32,6 +35,7 @@ class Scaler:
     mode: str = "last"
     mean: float = 0.0
     scale: float = 1.0
+    season_length: int = 1  # m, used by mode "seasonal" only
 
     def fit(self, train_values) -> Scaler:
         """Learn μ and s from the training values only (s = 1 for a constant or one-point series)."""
@@ -50,29 +54,50 @@ class Scaler:
     def anchor(self, X: np.ndarray) -> np.ndarray:
         """The level a each window is expressed against: (N, W) -> (N,)."""
         X = np.asarray(X)
-        if self.mode == "last":
+        if self.mode in ("last", "seasonal"):
             return X[:, -1].astype(np.float64)
         if self.mode == "mean":
             return X.mean(axis=1, dtype=np.float64)
         return np.full(X.shape[0], self.mean)
 
-    def transform(self, X: np.ndarray, Y: np.ndarray | None = None):
-        """(X', Y', a): scaled windows (N, W), scaled targets (N, H) or None, anchors (N,)."""
-        a = self.anchor(X)
-        Xs = (np.asarray(X, dtype=np.float64) - a[:, None]) / self.scale
-        Ys = None if Y is None else (np.asarray(Y, dtype=np.float64) - a[:, None]) / self.scale
-        return Xs, Ys, a
+    def target_anchor(self, X: np.ndarray, horizon: int) -> np.ndarray:
+        """The level A each target step is expressed against: (N, W) -> (N, H)."""
+        X = np.asarray(X, dtype=np.float64)
+        W, m = X.shape[1], int(self.season_length)
+        if self.mode == "seasonal" and 1 < m <= W:
+            return X[:, W - m + (np.arange(horizon) % m)]  # (N, H): the same season, one cycle earlier
+        return np.repeat(self.anchor(X)[:, None], horizon, axis=1)
 
-    def inverse(self, Ys: np.ndarray, a: np.ndarray) -> np.ndarray:
-        """Ŷ = a + s · Ŷ' for scaled predictions (N, H) and anchors (N,)."""
-        return np.asarray(a, dtype=np.float64)[:, None] + self.scale * np.asarray(Ys, dtype=np.float64)
+    def transform(self, X: np.ndarray, Y: np.ndarray | None = None, horizon: int | None = None):
+        """(X', Y', A): scaled windows (N, W), scaled targets (N, H) or None, target anchors (N, H).
+
+        Without Y, ``horizon`` says how many steps the anchors cover (default 1)."""
+        X = np.asarray(X, dtype=np.float64)
+        a = self.anchor(X)
+        Xs = (X - a[:, None]) / self.scale
+        H = np.asarray(Y).shape[1] if Y is not None else int(horizon or 1)
+        A = self.target_anchor(X, H)
+        Ys = None if Y is None else (np.asarray(Y, dtype=np.float64) - A) / self.scale
+        return Xs, Ys, A
+
+    def inverse(self, Ys: np.ndarray, A: np.ndarray) -> np.ndarray:
+        """Ŷ = A + s · Ŷ' for scaled predictions (N, H) and anchors (N, H) (or (N,), broadcast)."""
+        A = np.asarray(A, dtype=np.float64)
+        if A.ndim == 1:
+            A = A[:, None]
+        return A + self.scale * np.asarray(Ys, dtype=np.float64)
 
     def to_dict(self) -> dict:
-        return {"mode": self.mode, "mean": self.mean, "scale": self.scale}
+        return {"mode": self.mode, "mean": self.mean, "scale": self.scale, "season_length": self.season_length}
 
     @classmethod
     def from_dict(cls, d: dict) -> Scaler:
-        sc = cls(mode=str(d["mode"]), mean=float(d["mean"]), scale=float(d["scale"]))
+        sc = cls(
+            mode=str(d["mode"]),
+            mean=float(d["mean"]),
+            scale=float(d["scale"]),
+            season_length=int(d.get("season_length", 1)),
+        )
         if sc.mode not in MODES or not np.isfinite(sc.mean) or not np.isfinite(sc.scale) or sc.scale <= 0:
             raise ValueError("bad scaler")
         return sc

@@ -114,3 +114,14 @@ def test_scaler_round_trip_and_train_only(mode):
         assert np.allclose(Xs[:, -1], 0)
     assert Scaler.from_dict(sc.to_dict()) == sc
     assert Scaler("last").fit(np.full(5, 3.0)).scale == 3.0  # constant series: no division by zero
+
+
+def test_seasonal_anchor_targets_are_corrections_to_seasonal_naive():
+    sc = Scaler("seasonal", season_length=3).fit(np.arange(10.0))
+    X = np.array([[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]])
+    Y = np.array([[7.0, 8.0, 9.0, 10.0]])
+    Xs, Ys, A = sc.transform(X, Y)
+    assert A.tolist() == [[4.0, 5.0, 6.0, 4.0]]  # same season one cycle earlier
+    assert np.allclose(Xs[0, -1], 0.0)
+    assert np.allclose(sc.inverse(np.zeros_like(Ys), A), A)  # a zero output is seasonal naive
+    assert np.allclose(sc.inverse(Ys, A), Y)
