@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,27 +71,36 @@ def load(id: str) -> pd.Series:
 
 
 _SEASON_BY_BASE = {
-    "MS": 12, "ME": 12, "M": 12, "BMS": 12, "BME": 12,
+    "MS": 12, "ME": 12, "M": 12, "BMS": 12, "BME": 12, "SMS": 24, "SME": 24,
     "QS": 4, "QE": 4, "Q": 4, "BQS": 4, "BQE": 4,
     "YS": 1, "YE": 1, "Y": 1, "A": 1, "AS": 1, "BYS": 1, "BYE": 1,
-    "W": 52, "D": 7, "B": 5, "C": 5, "h": 24, "H": 24, "bh": 8, "BH": 8,
-    "min": 60, "T": 60, "s": 60, "S": 60,
+    "W": 52, "D": 7, "B": 5, "C": 5, "bh": 8, "BH": 8,
 }
 
 
+_LEGACY_ALIASES = {"H": "h", "T": "min", "S": "s", "A": "YE", "AS": "YS", "M": "ME", "Q": "QE", "Y": "YE"}
+
+
 def season_length_for(freq: str | None) -> int:
-    """The usual season of a frequency: a year of months (12) or quarters (4), a week of days (7) or business
-    days (5), a day of hours (24), a year of weeks (52); 1 (no season) for years, unknown aliases and ``None``.
-    A multiple such as ``"2h"`` is taken as its base unit's season divided by the multiple when that is whole."""
+    """The usual season of a frequency, in steps: a year of months (12) or quarters (4), a year of weeks (52), a
+    week of days (7) or business days (5), and a day for anything shorter than a day (``h`` -> 24, ``15min`` -> 96).
+    Multiples divide the season when that is whole (``2MS`` -> 6). 1 (no season) for years, unknown aliases and
+    ``None``."""
     if not freq:
         return 1
     text = str(freq).strip()
-    digits = ""
-    while text and text[0].isdigit():
-        digits, text = digits + text[0], text[1:]
-    base = text.split("-")[0]
-    season = _SEASON_BY_BASE.get(base, _SEASON_BY_BASE.get(base.upper(), 1))
-    mult = int(digits) if digits else 1
+    text = _LEGACY_ALIASES.get(text, text)
+    try:
+        with warnings.catch_warnings():  # pandas warns about deprecated spellings before it decides
+            warnings.simplefilter("ignore")
+            offset = pd.tseries.frequencies.to_offset(text)
+    except (ValueError, TypeError):
+        return 1
+    if isinstance(offset, pd.tseries.offsets.Tick) and offset.nanos < 86400 * 10**9:
+        return max(int(round(86400 * 10**9 / offset.nanos)), 1)
+    name = offset.name.split("-")[0]
+    season = _SEASON_BY_BASE.get(name, 1)
+    mult = int(offset.n)
     if mult > 1:
         season = season // mult if season % mult == 0 else 1
     return max(int(season), 1)

@@ -657,6 +657,10 @@ def read_table(
 ) -> TableResult:
     """Read one series from CSV-like bytes, text or a path; every argument left ``None`` is detected.
 
+    ``source`` may be the uploaded bytes, a path (``str`` or ``PathLike``), or the table itself as a ``str``
+    containing a line break. ``header_row`` counts lines from 0 in the decoded text (metadata lines included);
+    ``Detected.header_row`` uses the same count, ``None`` meaning "no header".
+
     ``date_column=""`` forces "no date column" (integer steps). ``frequency`` overrides the detected calendar;
     with ``resample="sum"|"mean"`` the series is aggregated to that frequency instead. ``missing`` says what to do
     with missing values and calendar gaps: ``"interpolate"`` (linear, inside the series; leading/trailing gaps are

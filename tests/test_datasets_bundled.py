@@ -58,7 +58,8 @@ def test_unknown_dataset():
 @pytest.mark.parametrize(
     ("freq", "season"),
     [("MS", 12), ("ME", 12), ("QS", 4), ("QS-JAN", 4), ("D", 7), ("h", 24), ("W", 52), ("W-SUN", 52),
-     ("W-SAT", 52), ("B", 5), ("YS", 1), (None, 1), ("", 1), ("2h", 12), ("bogus", 1)],
+     ("W-SAT", 52), ("B", 5), ("YS", 1), (None, 1), ("", 1), ("2h", 12), ("bogus", 1),
+     ("15min", 96), ("min", 1440), ("2MS", 6), ("YE-DEC", 1), ("QE-DEC", 4), ("ME", 12), ("H", 24), ("M", 12), ("A", 1)],
 )
 def test_season_length_for(freq, season):
     assert datasets.season_length_for(freq) == season
