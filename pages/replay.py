@@ -30,29 +30,27 @@ def no_replay() -> None:
         st.info(t("replay.none"), icon=":material/info:")
     st.page_link("pages/train.py", label=t("replay.to_train"), icon=":material/model_training:",
                  query_params=widgets.page_params())
-    st.stop()
 
 
+# (no st.stop() on this page: app.py draws the sidebar status after the page returns)
 buf = state.get_replay()
+snaps = [] if buf is None else list(buf.snapshots)  # a copy: the training thread may still append
+job = st.session_state.get(state.TRAIN_JOB)
 if buf is None:
     no_replay()
-snaps = list(buf.snapshots)  # a copy: the training thread may still append
-if not snaps:
+elif not snaps:
     st.info(t("replay.empty"), icon=":material/hourglass_top:")
     st.page_link("pages/train.py", label=t("replay.to_train"), icon=":material/model_training:",
                  query_params=widgets.page_params())
-    st.stop()
-
-job = st.session_state.get(state.TRAIN_JOB)
-running = job is not None and getattr(job, "id", None) == buf.run_id and not getattr(job, "done", True)
-cell_name = t(f"cell_kind.{buf.cell}")
-st.caption(t("replay.about", cell=cell_name, hidden=buf.hidden_size, T=buf.probe_end - buf.probe_start,
-             n=len(snaps), first=snaps[0].epoch, last=snaps[-1].epoch))
-if running:
-    st.caption(t("replay.running"))
+else:
+    running = job is not None and getattr(job, "id", None) == buf.run_id and not getattr(job, "done", True)
+    st.caption(t("replay.about", cell=t(f"cell_kind.{buf.cell}"), hidden=buf.hidden_size,
+                 T=buf.probe_end - buf.probe_start, n=len(snaps), first=snaps[0].epoch, last=snaps[-1].epoch))
+    if running:
+        st.caption(t("replay.running"))
 
 layer, direction = 0, "forward"
-if buf.num_layers > 1 or len(buf.directions) > 1:
+if snaps and (buf.num_layers > 1 or len(buf.directions) > 1):
     s1, s2 = st.columns(2)
     layer = s1.selectbox(t("replay.layer"), list(range(buf.num_layers)), key=state.REPLAY_LAYER,
                          format_func=lambda v: t("replay.layer_n", n=v + 1))
@@ -102,7 +100,8 @@ def replay_view() -> None:
         st.caption(t("replay.saturation_note"))
 
 
-replay_view()
+if snaps:
+    replay_view()
 st.divider()
 st.page_link("pages/lesson.py", label=t("replay.to_lesson"), icon=":material/school:",
              query_params=widgets.page_params())

@@ -154,20 +154,22 @@ if not classroom:
 cfg = current_config()
 
 # --- part 1: the untrained networks ---------------------------------------------------------------
+# (no st.stop() on this page: app.py draws the sidebar status after the page returns)
 st.header(t("vanishing.init.header"))
 st.markdown(t("vanishing.init.explain"))
 try:
     prof0 = init_profiles(task, int(lag), cfg)
 except (CoreError, DataError) as exc:
     widgets.show_error(exc)
-    st.stop()
-st.info(init_sentence(prof0, int(lag)), icon=":material/visibility:")
-g1, g2 = st.columns(2)
-with g1:
-    widgets.show_figure(gradient_curves(prof0, lang=lang, title_key="vanishing.plot.init_curves_title"))
-with g2:
-    widgets.show_figure(gradient_heatmap(prof0, lang=lang, title_key="vanishing.plot.init_heatmap_title"))
-    st.caption(t("vanishing.init.caption"))
+    prof0 = None
+if prof0 is not None:
+    st.info(init_sentence(prof0, int(lag)), icon=":material/visibility:")
+    g1, g2 = st.columns(2)
+    with g1:
+        widgets.show_figure(gradient_curves(prof0, lang=lang, title_key="vanishing.plot.init_curves_title"))
+    with g2:
+        widgets.show_figure(gradient_heatmap(prof0, lang=lang, title_key="vanishing.plot.init_heatmap_title"))
+        st.caption(t("vanishing.init.caption"))
 
 # --- part 2: train with the same budget -----------------------------------------------------------
 st.header(t("vanishing.trained.header"))
@@ -178,6 +180,7 @@ missing = [v for v in lags if (task, v, cfg) not in results()]
 if missing and st.button(t("vanishing.train.button"), type="primary", icon=":material/play_arrow:"):
     try:
         train_sweep(task, lags, cfg)
+        st.rerun()  # redraw without the button: everything asked for is trained
     except (CoreError, DataError) as exc:
         widgets.show_error(exc)
     missing = [v for v in lags if (task, v, cfg) not in results()]
@@ -185,10 +188,9 @@ if missing and st.button(t("vanishing.train.button"), type="primary", icon=":mat
 done = [v for v in lags if (task, v, cfg) in results()]
 if missing and not done:
     st.info(t("vanishing.train.none_yet"), icon=":material/info:")
-    st.stop()
-if missing:
+elif missing:
     st.caption(t("vanishing.train.partial", lags=", ".join(str(v) for v in missing)))
-if state.VANISH_LAST_SECONDS in st.session_state:
+if done and state.VANISH_LAST_SECONDS in st.session_state:
     st.caption(t("vanishing.train.seconds", s=fmt_num(st.session_state[state.VANISH_LAST_SECONDS], 1)))
 
 
@@ -229,7 +231,8 @@ def trained_view() -> None:
     st.caption(t("vanishing.trained.timing", lag=view_lag, times=secs))
 
 
-trained_view()
+if done:
+    trained_view()
 st.divider()
 st.page_link("pages/lesson.py", label=t("vanishing.to_lesson"), icon=":material/school:",
              query_params=widgets.page_params())

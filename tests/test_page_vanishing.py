@@ -20,6 +20,7 @@ def test_untrained_picture_and_reading_without_training(lang):
     assert len(at.get("plotly_chart")) == 2  # curves + heatmap of the untrained networks
     assert state.VANISH_RESULTS not in at.session_state or not at.session_state[state.VANISH_RESULTS]
     assert ("Train the three networks" if lang == "en" else "Treinar as três redes") in text
+    assert len(at.sidebar.caption) >= 2  # the page returns normally, so app.py still draws the sidebar status
 
 
 def test_small_training_click_then_view_changes_do_not_retrain():

@@ -148,7 +148,7 @@ def gradient_heatmap(
     profiles: Mapping[str, np.ndarray],
     *,
     lang: str = "en",
-    zmin: float = -8.0,
+    zmin: float = -6.0,
     title_key: str = "vanishing.plot.heatmap_title",
 ) -> go.Figure:
     """Kinds × steps heatmap of ``log10`` relative gradient size, on a FIXED scale ``zmin..0``.
@@ -164,7 +164,7 @@ def gradient_heatmap(
     if z.shape[1] != T:
         raise ValueError("profiles differ in length")
     scale = colors.sequential_scale("input")
-    ticks = list(range(int(zmin), 1, 2 if zmin < -6 else 1))
+    ticks = list(range(int(zmin), 1, 2 if zmin < -6 else 1))  # every power of ten down to zmin
     fig = go.Figure(
         go.Heatmap(
             z=np.clip(z, zmin, 0.0),
