@@ -153,7 +153,7 @@ def fit_figure(
         hovermode="x unified",
         xaxis_title=translate(lang, "plot.time" if is_dates else "plot.step"),
         yaxis_title=translate(lang, "plot.value"),
-        legend={"orientation": "h", "y": -0.18},
+        legend={"orientation": "h", "y": -0.28},
     )
     return fig
 
