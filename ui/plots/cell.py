@@ -323,7 +323,7 @@ def gru_cell_figure(v: Mapping[str, Any], lang: str = "en") -> go.Figure:
     cv.value("one_minus_z", 7.4, 5.25, "1−z", v["one_minus_z"], zc, "1 − z")
     cv.value("reset", 5.0, 3.75, "r", v["reset"], rc, _gate(lang, "reset"))
     cv.value("hn", 7.1, 1.95, "W·h+b", v["hn"], Hc, "W_hn·h(t−1) + b_hn", "left")
-    cv.value("r_hn", 7.9, 2.55, "r·(…)", v["r_hn"], rc, "r · (W_hn·h(t−1) + b_hn)")
+    cv.value("r_hn", 7.7, 2.5, "r·(…)", v["r_hn"], rc, "r · (W_hn·h(t−1) + b_hn)")
     cv.value("candidate", 9.6, 4.0, "n", v["candidate"], nc, _gate(lang, "candidate"), "left")
     cv.value("written", 9.1, 5.45, "(1−z)·n", v["written"], Hc, translate(lang, "plot.cell.written"), "left")
     cv.value("x", 2.0, 0.15, "x(t)", v["x"], X_COLOR, translate(lang, "plot.cell.input"), "left")
