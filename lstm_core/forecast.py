@@ -375,12 +375,14 @@ class Forecaster:
         histories: list[History] = []
         for k in range(cfg.ensemble):
             model = self._build(k)
+            self.models.append(model)  # live while it trains, so a callback can already call self.trace()
             h = fit_model(
                 model, X, Y, Xv, Yv, self._train_config(k), callback, batch_callback,
                 member=k, members=cfg.ensemble, forecaster=self,
             )
-            if h.epochs_run > 0 or not self.models:
-                self.models.append(model)
+            if h.epochs_run == 0 and k > 0:
+                self.models.pop()  # cancelled before its first epoch: not a member
+            else:
                 histories.append(h)
             if h.status == "cancelled":
                 break

@@ -177,6 +177,7 @@ def test_cancel_keeps_a_usable_forecaster_and_divergence_never_raises():
     def cb(info):
         calls.append((info.member, info.epoch))
         assert info.forecaster is fc
+        assert info.forecaster.trace(x[:30]).gate("forget").shape == (1, 30, 8)  # replay snapshots mid-training
         return not (info.member == 1 and info.epoch == 2)
 
     hist = fc.fit(x, callback=cb)
