@@ -129,3 +129,20 @@ def test_classroom_mode_hides_advanced_settings_and_still_trains():
     assert job.config.learning_rate == trainer.default_config(at.session_state[state.SERIES]).learning_rate
     assert at.session_state[state.MODEL] is job.result
     assert_no_missing_keys(at)
+
+
+def test_a_setting_too_big_for_the_series_shows_a_translated_error_and_keeps_the_data():
+    at = open_app("pt-BR", page="pages/data.py", timeout=120)
+    csv = "t,v\n" + "".join(f"{i},{(i * 7) % 5 + i / 10}\n" for i in range(30))
+    at.radio(key=state.DATA_SOURCE).set_value("upload").run()
+    at.file_uploader(key=state.DATA_UPLOAD).upload("short.csv", csv.encode(), "text/csv").run()
+    loaded = at.session_state[state.SERIES]
+    assert loaded.n == 30
+    at.switch_page(PAGE).run()
+    _set(at, window=15, horizon=7, epochs=2, hidden_size=4)
+    job = _train(at)
+    assert job.status == "failed"
+    errors = [e.value for e in at.error]
+    assert errors and errors[0] == translate("pt-BR", job.error.key, **job.error.params)
+    assert at.session_state[state.SERIES] is loaded and state.MODEL not in at.session_state
+    assert_no_missing_keys(at)

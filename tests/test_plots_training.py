@@ -138,3 +138,12 @@ def test_set_cursor_moves_the_one_cursor_line_of_a_cached_heatmap_grid():
     assert [s.x0 for s in steps.layout.shapes if s.name == "cursor"] == [9.0]
     set_cursor(steps, None, None)
     assert not [s for s in steps.layout.shapes if s.name == "cursor"]
+
+
+def test_job_on_a_too_short_series_fails_with_a_translatable_error():
+    short = state.LoadedSeries(pd.Series(np.arange(15.0)), "synthetic", {"generator": "short"}, "short")
+    job = trainer.TrainingJob(short, trainer.default_config(short, epochs=2, hidden_size=4, window=8, horizon=4))
+    assert job.start().wait(30)
+    assert job.status == "failed" and job.kept_model is None
+    assert job.error.key == "errors.engine.too_short"
+    assert not translate("pt-BR", job.error.key, **job.error.params).startswith("⟦")

@@ -114,6 +114,7 @@ class TrainingJob:
         self.result: state.TrainedModel | None = None  # the model this run produced (best weights)
         self.kept_previous = False  # True when a diverged/empty run left the model trained before in place
         self.untrained = False  # True when the run ended before its first epoch finished
+        self.collected = False  # True once the page has taken its model into the session
         self.evaluation: dict | None = None
         self.error: Exception | None = None
         self.diverged: dict | None = None  # {"epoch", "loss", "reference"} when the app's guard stopped it
@@ -286,8 +287,8 @@ def collect(job: TrainingJob | None) -> bool:
 
     if job is None or not job.done:
         return False
-    if not getattr(job, "_collected", False):
-        job._collected = True
+    if not job.collected:
+        job.collected = True
         if job.kept_model is not None and not job.kept_previous:
             state.set_model(job.kept_model)
         st.session_state.pop(state.GATES_TRACES, None)  # views of the old model are not needed any more
