@@ -289,6 +289,17 @@ def _read_frame_fast(body: str, sep: str, names: list[str], wanted: list[str], v
     return _read_frame(body, sep, names, usecols=wanted), None
 
 
+_DATE_LIKE = re.compile(r"\d[\d\-/:. T+Z]*")
+
+
+def _data_like(fields: list[str]) -> bool:
+    """A table row rather than a header or a note: some number or date in it, or only missing-value markers."""
+    cells = [f.strip().strip('"') for f in fields]
+    if any(_is_number(c) or _DATE_LIKE.fullmatch(c) for c in cells):
+        return True
+    return all(c.lower() in _MISSING for c in cells) and any(cells)
+
+
 # ---------------------------------------------------------------------------------------------- numbers
 
 
@@ -705,7 +716,7 @@ def read_table(
         start, _ = _run_length(head_counts, k)
         data_start = start
         while data_start < len(head) and (head_counts[data_start] != k
-                                          or not any(_is_number(f) for f in _fields(head[data_start], delim))):
+                                          or not _data_like(_fields(head[data_start], delim))):
             if head_counts[data_start] not in (0, k):
                 break
             data_start += 1
@@ -730,7 +741,7 @@ def read_table(
         if ln_start < body_start:
             break
         fields = _fields(ln, delim) if ln.strip() else []
-        if len(fields) == k and any(_is_number(f) for f in fields):
+        if len(fields) == k and _data_like(fields):
             body_end = ln_end
             break
     if body_end == body_start:
@@ -894,7 +905,7 @@ def _build_series(values: pd.Series, dates: pd.Series | None, detected: Detected
     """Index, sort, de-duplicate, put on a calendar, and fill or drop missing values."""
     if dates is None:
         series = pd.Series(values.to_numpy(np.float64), index=pd.RangeIndex(len(values)))
-        return _finish(series, missing, warnings, regular=True)
+        return _finish(series, missing, warnings, detected.value_column)
     ok = dates.notna().to_numpy()
     if not ok.all():
         warnings.append(DataWarning("warnings.data.bad_dates_dropped", {"n": int((~ok).sum())}))
@@ -920,7 +931,7 @@ def _build_series(values: pd.Series, dates: pd.Series | None, detected: Detected
         series.index.freq = offset
         detected.frequency = offset.freqstr
         warnings.append(DataWarning("warnings.data.resampled", {"freq": offset.freqstr, "how": resample}))
-        return _finish(series, missing, warnings, regular=True)
+        return _finish(series, missing, warnings, detected.value_column)
     if frequency:
         try:
             offset = pd.tseries.frequencies.to_offset(frequency)
@@ -936,7 +947,7 @@ def _build_series(values: pd.Series, dates: pd.Series | None, detected: Detected
         warnings.append(DataWarning("warnings.data.irregular_dates", {}))
         detected.frequency = None
         series = series.reset_index(drop=True)
-        return _finish(series, missing, warnings, regular=True)
+        return _finish(series, missing, warnings, detected.value_column)
     grid = pd.date_range(series.index[0], series.index[-1], freq=alias, name=series.index.name)
     n_gaps = len(grid) - len(series)
     if n_gaps:
@@ -945,26 +956,30 @@ def _build_series(values: pd.Series, dates: pd.Series | None, detected: Detected
     else:
         series.index = grid
     detected.frequency = grid.freqstr
-    return _finish(series, missing, warnings, regular=True)
+    return _finish(series, missing, warnings, detected.value_column)
 
 
-def _finish(series: pd.Series, missing: str, warnings: list[DataWarning], regular: bool) -> pd.Series:
+def _finish(series: pd.Series, missing: str, warnings: list[DataWarning], column: str) -> pd.Series:
+    """Apply the ``missing`` policy and check that enough points are left."""
     n_missing = int(series.isna().sum())
     if n_missing == len(series):
-        raise DataError("errors.data.all_missing", column="")
+        raise DataError("errors.data.all_missing", column=column)
     if n_missing:
         if missing == "interpolate":
             valid = series.notna().to_numpy()
             first, last = int(np.argmax(valid)), len(valid) - int(np.argmax(valid[::-1]))
             trimmed = len(series) - (last - first)
             series = series.iloc[first:last].interpolate(method="linear")
-            warnings.append(DataWarning("warnings.data.missing_interpolated", {"n": n_missing - trimmed}))
+            if n_missing > trimmed:
+                warnings.append(DataWarning("warnings.data.missing_interpolated", {"n": n_missing - trimmed}))
             if trimmed:
                 warnings.append(DataWarning("warnings.data.missing_trimmed", {"n": trimmed}))
         elif missing == "drop":
             series = series.dropna()
             if isinstance(series.index, pd.DatetimeIndex):
-                series.index.freq = None
+                series.index.freq = None  # the dates stay, but they are no longer evenly spaced
+            else:
+                series = series.reset_index(drop=True)
             warnings.append(DataWarning("warnings.data.missing_dropped", {"n": n_missing}))
         else:
             warnings.append(DataWarning("warnings.data.missing_kept", {"n": n_missing}))

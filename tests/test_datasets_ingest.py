@@ -276,3 +276,12 @@ def test_fixed_width_dates_fast_path_matches_pandas():
     us = "date,value\n" + "".join(f"{d:%m/%d/%Y %H:%M},{i}\n" for i, d in enumerate(stamps))
     res = datasets.read_table(us.encode())
     assert res.detected.dayfirst is False and res.series.index[-1] == stamps[-1]
+
+
+def test_edges_trimmed_and_drop_without_dates():
+    res = datasets.read_table(b"value\nNA\n1\n2\n\n4\n5\nNA\n")
+    assert list(res.series) == [1.0, 2.0, 4.0, 5.0]  # blank line skipped, NA at both ends trimmed
+    keys = {w.key: w.params for w in res.warnings}
+    assert keys["warnings.data.missing_trimmed"] == {"n": 2}
+    res = datasets.read_table(b"value\n1\nNA\n3\n4\n", missing="drop")
+    assert isinstance(res.series.index, pd.RangeIndex) and list(res.series) == [1.0, 3.0, 4.0]
