@@ -13,7 +13,7 @@ import streamlit as st
 from ui import state, widgets
 from ui.i18n import fmt_num, t
 from ui.plots.gates import HIGH, gate_heatmaps, saturation_scatter
-from ui.plots.replay import fixed_cell_range, loss_with_marker, saturation_over_epochs
+from ui.plots.replay import fixed_cell_range, gate_means_over_epochs, loss_with_marker
 
 lang = st.session_state.get(state.LANG, "en")
 classroom = state.is_classroom()
@@ -86,7 +86,9 @@ def replay_view() -> None:
         share0 = float(np.mean(np.asarray(frames[0]["forget"]) > HIGH))
         share = float(np.mean(np.asarray(gates["forget"]) > HIGH))
         st.markdown(t("replay.read.forget", epoch=epoch, loss=loss_text, first=snaps[0].epoch,
-                      share0=fmt_num(100 * share0, 0), share=fmt_num(100 * share, 0)))
+                      share0=fmt_num(100 * share0, 0), share=fmt_num(100 * share, 0),
+                      mean0=fmt_num(float(np.mean(frames[0]["forget"])), 2),
+                      mean=fmt_num(float(np.mean(gates["forget"])), 2)))
     else:
         st.markdown(t("replay.read.loss", epoch=epoch, loss=loss_text))
     widgets.show_figure(gate_heatmaps(gates, buf.probe_values, time=buf.probe_index, c_range=c_range, lang=lang))
@@ -96,7 +98,7 @@ def replay_view() -> None:
         with a:
             widgets.show_figure(saturation_scatter(gates, lang=lang))
         with b:
-            widgets.show_figure(saturation_over_epochs(epochs, frames, epoch, lang=lang))
+            widgets.show_figure(gate_means_over_epochs(epochs, frames, epoch, lang=lang))
         st.caption(t("replay.saturation_note"))
 
 

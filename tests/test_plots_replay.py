@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ui.plots import colors
-from ui.plots.replay import fixed_cell_range, loss_with_marker, saturation_over_epochs
+from ui.plots.replay import fixed_cell_range, gate_means_over_epochs, loss_with_marker
 
 
 def test_fixed_cell_range_covers_every_frame():
@@ -30,12 +30,13 @@ def test_loss_without_validation_has_one_line():
     assert len(fig.data) == 1
 
 
-def test_saturation_over_epochs_counts_nearly_open_values():
-    shut = {"forget": np.full((10, 4), 0.5), "input": np.full((10, 4), 0.95), "cell": np.zeros((10, 4))}
-    opened = {"forget": np.full((10, 4), 0.97), "input": np.full((10, 4), 0.95), "cell": np.zeros((10, 4))}
-    fig = saturation_over_epochs([1, 5], [shut, opened], 5, lang="en")
+def test_gate_means_over_epochs_one_line_per_sigmoid_gate():
+    early = {"forget": np.full((10, 4), 0.5), "input": np.full((10, 4), 0.2), "cell": np.zeros((10, 4))}
+    late = {"forget": np.full((10, 4), 0.9), "input": np.full((10, 4), 0.2), "cell": np.zeros((10, 4))}
+    fig = gate_means_over_epochs([1, 5], [early, late], 5, lang="pt-BR")
     by_name = {tr.name: tr for tr in fig.data}
-    assert set(by_name) == {"Forget gate", "Input gate"}  # the cell state is not a gate
-    np.testing.assert_allclose(by_name["Forget gate"].y, [0, 100])
-    assert by_name["Forget gate"].line.color == colors.gate_color("forget")
+    assert set(by_name) == {"Portão de esquecimento", "Portão de entrada"}  # the cell state is not a gate
+    np.testing.assert_allclose(by_name["Portão de esquecimento"].y, [0.5, 0.9])
+    assert by_name["Portão de esquecimento"].line.color == colors.gate_color("forget")
+    assert tuple(fig.layout.yaxis.range) == (-0.02, 1.02)  # fixed, so runs compare
     assert any(sh.x0 == 5 for sh in fig.layout.shapes)

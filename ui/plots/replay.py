@@ -14,7 +14,6 @@ import plotly.graph_objects as go
 
 from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.gates import HIGH, LOW, saturation_fractions
 
 
 def fixed_cell_range(cells: Sequence[np.ndarray]) -> float:
@@ -72,46 +71,42 @@ def loss_with_marker(
     return fig
 
 
-def saturation_over_epochs(
+def gate_means_over_epochs(
     epochs: Sequence[int],
     snapshots: Sequence[Mapping[str, np.ndarray]],
     epoch: int,
     *,
     lang: str = "en",
-    low: float = LOW,
-    high: float = HIGH,
 ) -> go.Figure:
-    """For each sigmoid gate, the share of (unit, step) values nearly open (> ``high``) at every snapshot.
+    """For each sigmoid gate, its average value on the probe window at every snapshot (0 = shut, 1 = open).
 
-    ``snapshots``: per snapshot ``{gate name: (T, H)}``; non-sigmoid names are ignored. A rising forget-gate
-    line means the network learned to keep its cell state; the marker shows the replayed epoch.
+    ``snapshots``: per snapshot ``{gate name: (T, H)}``; non-sigmoid names are ignored. A forget-gate line that
+    rises means the network learned to keep more of its cell state; the vertical line marks the replayed epoch.
+    The y axis is fixed to 0..1 so runs compare.
     """
     x = np.asarray(epochs, dtype=int)
     names = [n for n in (snapshots[0] if snapshots else {}) if n in colors.SIGMOID_GATES]
     fig = go.Figure()
     for name in names:
-        share = []
-        for snap in snapshots:
-            _, hi = saturation_fractions(np.asarray(snap[name]), low, high)
-            share.append(float(np.mean(hi)))
+        means = [float(np.mean(np.asarray(snap[name], dtype=np.float64))) for snap in snapshots]
         fig.add_trace(
             go.Scatter(
                 x=x,
-                y=100 * np.asarray(share),
+                y=np.asarray(means),
                 mode="lines+markers",
                 name=translate(lang, f"gate.{name}"),
                 line={"color": colors.gate_color(name), "width": 2},
-                hovertemplate="%{y:.0f}%<extra></extra>",
+                hovertemplate="%{y:.2f}<extra></extra>",
             )
         )
     fig.add_vline(x=int(epoch), line={"color": colors.CURSOR, "width": 2})
     fig.update_layout(
-        height=300,
+        height=420,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        title=translate(lang, "replay.plot.open_title", high=high),
+        title=translate(lang, "replay.plot.means_title"),
         xaxis={"title": translate(lang, "replay.plot.epoch")},
-        yaxis={"title": translate(lang, "replay.plot.open_share"), "range": [-3, 103], "ticksuffix": "%"},
-        legend={"orientation": "h", "y": -0.3},
+        yaxis={"title": translate(lang, "replay.plot.mean_value"), "range": [-0.02, 1.02]},
+        legend={"orientation": "h", "y": -0.2},
         hovermode="x unified",
     )
     return fig
