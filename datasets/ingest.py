@@ -596,6 +596,13 @@ def _hour_offsets(col: pd.Series) -> pd.Series | None:
 # ---------------------------------------------------------------------------------------------- frequency
 
 
+def _seconds(idx: pd.DatetimeIndex) -> np.ndarray:
+    """Timestamps as float seconds since the epoch, whatever the index's time unit."""
+    unit = np.datetime_data(idx.dtype)[0]
+    per_second = {"ns": 1e9, "us": 1e6, "ms": 1e3, "s": 1.0}.get(unit, 1e9)
+    return idx.asi8.astype(np.float64) / per_second
+
+
 def _infer_frequency(idx: pd.DatetimeIndex) -> str | None:
     """The coarsest calendar whose grid (from the first to the last timestamp) holds every timestamp.
 
@@ -604,15 +611,17 @@ def _infer_frequency(idx: pd.DatetimeIndex) -> str | None:
     empty)."""
     if len(idx) < 2:
         return None
-    values = idx.asi8
-    unit = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[np.datetime_data(idx.dtype)[0]]
-    step = np.diff(values).min() * unit / 1e9
+    seconds_of = _seconds(idx)  # (N,) float seconds: no int64 overflow over centuries of nanoseconds
+    step = float(np.diff(seconds_of).min())
     first, last = idx[0], idx[-1]
+    span = float(seconds_of[-1] - seconds_of[0])
     for alias, seconds in _FREQS:
         if seconds > step * 1.01 + 1:
             continue
         if alias == "W":
             alias = f"W-{first.day_name()[:3].upper()}"
+        if span / seconds > 2 * len(idx) + 2:
+            continue  # the grid would be mostly empty (and possibly huge): not this frequency
         try:
             grid = pd.date_range(first, last, freq=alias)
         except (ValueError, OverflowError):
@@ -900,6 +909,18 @@ def read_table(
     return TableResult(series=series, detected=detected, warnings=warnings)
 
 
+def _grid_too_big(idx: pd.DatetimeIndex, offset: pd.DateOffset, limit: float = 2e7) -> bool:
+    """True when a calendar of ``offset`` steps from the first to the last date would hold over ``limit`` points."""
+    try:
+        probe = pd.date_range(idx[0], periods=2, freq=offset)
+    except (ValueError, OverflowError):
+        return True
+    probe_s = _seconds(probe)
+    step = float(probe_s[1] - probe_s[0])
+    ends = _seconds(idx[[0, -1]])
+    return step <= 0 or float(ends[1] - ends[0]) / step > limit
+
+
 def _build_series(values: pd.Series, dates: pd.Series | None, detected: Detected, frequency: str | None,
                   resample: str | None, missing: str, warnings: list[DataWarning]) -> pd.Series:
     """Index, sort, de-duplicate, put on a calendar, and fill or drop missing values."""
@@ -926,6 +947,8 @@ def _build_series(values: pd.Series, dates: pd.Series | None, detected: Detected
             offset = pd.tseries.frequencies.to_offset(frequency)
         except ValueError:
             raise DataError("errors.data.bad_option", name="frequency", value=frequency) from None
+        if _grid_too_big(series.index, offset):
+            raise DataError("errors.data.frequency_mismatch", freq=frequency)
         grouped = series.resample(offset)
         series = grouped.sum(min_count=1) if resample == "sum" else grouped.mean()
         series.index.freq = offset
@@ -935,9 +958,11 @@ def _build_series(values: pd.Series, dates: pd.Series | None, detected: Detected
     if frequency:
         try:
             offset = pd.tseries.frequencies.to_offset(frequency)
-            grid = pd.date_range(series.index[0], series.index[-1], freq=offset)
         except ValueError:
             raise DataError("errors.data.bad_option", name="frequency", value=frequency) from None
+        if _grid_too_big(series.index, offset):
+            raise DataError("errors.data.frequency_mismatch", freq=frequency)
+        grid = pd.date_range(series.index[0], series.index[-1], freq=offset)
         if not series.index.isin(grid).all():
             raise DataError("errors.data.frequency_mismatch", freq=frequency)
         alias = offset.freqstr

@@ -285,3 +285,14 @@ def test_edges_trimmed_and_drop_without_dates():
     assert keys["warnings.data.missing_trimmed"] == {"n": 2}
     res = datasets.read_table(b"value\n1\nNA\n3\n4\n", missing="drop")
     assert isinstance(res.series.index, pd.RangeIndex) and list(res.series) == [1.0, 3.0, 4.0]
+
+
+def test_centuries_apart_never_build_a_huge_calendar():
+    text = b"date,v\n1700-01-01,1\n1700-01-02,2\n2200-01-03,3\n1700-01-03 00:00:01,4\n"
+    res = datasets.read_table(text)
+    assert isinstance(res.series.index, pd.RangeIndex) and res.detected.frequency is None
+    for kwargs in ({"frequency": "s"}, {"frequency": "s", "resample": "mean"}):
+        with pytest.raises(DataError) as err:
+            datasets.read_table(text, **kwargs)
+        assert err.value.key == "errors.data.frequency_mismatch"
+    assert len(datasets.read_table(text, frequency="YS", resample="sum").series) == 501
