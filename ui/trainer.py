@@ -39,6 +39,7 @@ from ui.plots.colors import GATES_BY_CELL, cell_range
 
 DIVERGE_RATIO = 8.0  # training loss above this × the trivial forecast's loss counts as divergence
 APP_ENSEMBLE = 1  # the app trains one network: the one whose gates the learner watches
+REPLAY_BUDGET_BYTES = 24_000_000  # replay snapshots of one run stay under this (a big bidirectional stack has fewer)
 
 
 def single_blas_thread() -> None:
@@ -206,9 +207,12 @@ class TrainingJob:
         }
         snap = state.ReplaySnapshot(info.epoch, float(info.train_loss),
                                     None if info.val_loss is None else float(info.val_loss), gates)
+        # at most REPLAY_MAX snapshots, fewer for big networks so that one session's buffer stays within budget
+        size = sum(a.nbytes for a in gates.values())
+        cap = max(4, min(state.REPLAY_MAX, REPLAY_BUDGET_BYTES // max(size, 1)))
         with self._lock:
             buf.snapshots.append(snap)
-            if len(buf.snapshots) > state.REPLAY_MAX:
+            if len(buf.snapshots) > cap:
                 buf.snapshots = buf.snapshots[::2]
                 buf.stride *= 2
 
