@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from datasets.synthetic import memory_task
+from lstm_core.memory import MemoryConfig, init_gradients, task_shape
 from tests.conftest import assert_no_missing_keys, open_app, visible_text
+from ui.i18n import fmt_num
+
+
+def _rnn_first_step_share() -> float:
+    """Independent recomputation of the number the lesson shows (adding problem, lag 20, test seed)."""
+    T, _ = task_shape("adding", 20)
+    X, Y = memory_task("adding", 128, T, seed=1000)
+    return init_gradients(X, Y, MemoryConfig(), kinds=("RNN",))["RNN"].first_to_last()
 
 PAGE = "pages/lesson.py"
 # url paths app.py registers for the pages the steps use (page links carry the url path)
@@ -26,9 +36,13 @@ def test_every_step_links_its_page_asks_and_reveals(lang, classroom):
     params = [dict(kv.split("=") for kv in el.proto.query_string.split("&")) for el in at.get("page_link")]
     assert all(p.get("lang") == lang for p in params)
     assert all((p.get("classroom") == "1") == classroom for p in params)
-    # the vanishing reveal carries measured numbers, not a placeholder
-    reveal = [m.value for m in at.markdown if ("plain RNN" in m.value or "RNN simples" in m.value) and "{" not in m.value]
-    assert reveal
+    # the vanishing reveal carries the measured share of the untrained RNN, not a placeholder
+    rnn = _rnn_first_step_share()
+    digits = 1
+    while round(rnn, digits) == 0:
+        digits += 1
+    expected = fmt_num(rnn, digits, lang=lang)
+    assert any(expected in m.value and "{" not in m.value for m in at.markdown), expected
 
 
 def test_classroom_tip_only_outside_classroom_mode():
