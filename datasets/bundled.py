@@ -98,7 +98,7 @@ def season_length_for(freq: str | None) -> int:
         return 1
     if isinstance(offset, pd.tseries.offsets.Tick) and offset.nanos < 86400 * 10**9:
         return max(int(round(86400 * 10**9 / offset.nanos)), 1)
-    name = offset.name.split("-")[0]
+    name = str(getattr(offset, "rule_code", None) or offset.name).split("-")[0]
     season = _SEASON_BY_BASE.get(name, 1)
     mult = int(offset.n)
     if mult > 1:
