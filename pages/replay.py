@@ -52,10 +52,11 @@ else:
 layer, direction = 0, "forward"
 if snaps and (buf.num_layers > 1 or len(buf.directions) > 1):
     s1, s2 = st.columns(2)
-    layer = s1.selectbox(t("replay.layer"), list(range(buf.num_layers)), key=state.REPLAY_LAYER,
-                         format_func=lambda v: t("replay.layer_n", n=v + 1))
-    direction = s2.radio(t("replay.direction"), list(buf.directions), horizontal=True, key=state.REPLAY_DIRECTION,
-                         format_func=lambda d: t(f"replay.dir.{d}"))
+    layer_labels = {v: t("replay.layer_n", n=v + 1) for v in range(buf.num_layers)}  # fixed in this language
+    dir_labels = {d: t(f"replay.dir.{d}") for d in buf.directions}
+    layer = s1.selectbox(t("replay.layer"), list(layer_labels), key=state.REPLAY_LAYER, format_func=layer_labels.get)
+    direction = s2.radio(t("replay.direction"), list(dir_labels), horizontal=True, key=state.REPLAY_DIRECTION,
+                         format_func=dir_labels.get)
 
 
 def loss_points() -> tuple[list[int], list[float], list]:

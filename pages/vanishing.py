@@ -137,8 +137,8 @@ for _key, _value in ((state.VANISH_TASK, DEFAULT_TASK), (state.VANISH_LAG, DEFAU
                      (state.VANISH_LR, _d.learning_rate), (state.VANISH_SEED, _d.seed)):
     state.init(_key, _value)  # widget defaults live in the session, so a widget never gets two defaults
 c1, c2 = st.columns([2, 3])
-task = c1.selectbox(t("vanishing.task"), task_names, key=state.VANISH_TASK,
-                    format_func=lambda n: t(f"synthetic.memory.{n}.label"))
+task_labels = {n: t(f"synthetic.memory.{n}.label") for n in task_names}  # labels fixed now, in this language
+task = c1.selectbox(t("vanishing.task"), task_names, key=state.VANISH_TASK, format_func=task_labels.get)
 c1.caption(t(f"vanishing.task_help.{task}"))
 lag = c2.slider(t("vanishing.lag"), LAG_MIN, LAG_MAX, key=state.VANISH_LAG, help=t("vanishing.lag_help"))
 c2.caption(t(f"synthetic.memory.{task}.watch"))
@@ -214,8 +214,9 @@ def trained_view() -> None:
     widgets.show_figure(accuracy_vs_lag(shown, acc, chance, lang=lang, current=view_lag))
     which = "dh"
     if not classroom:
-        which = st.radio(t("vanishing.measure"), ["dh", "dx"], horizontal=True, key=state.VANISH_MEASURE,
-                         format_func=lambda m: t(f"vanishing.measure_opts.{m}"))
+        measure_labels = {m: t(f"vanishing.measure_opts.{m}") for m in ("dh", "dx")}
+        which = st.radio(t("vanishing.measure"), list(measure_labels), horizontal=True, key=state.VANISH_MEASURE,
+                         format_func=measure_labels.get)
     prof = {k: res[k].grads_trained.relative(which) for k in KINDS}
     st.markdown(t("vanishing.read.trained_grad", lag=view_lag, rnn=power_text(prof["RNN"][0]),
                   lstm=power_text(prof["LSTM"][0]), gru=power_text(prof["GRU"][0]),

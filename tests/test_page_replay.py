@@ -72,3 +72,19 @@ def test_replay_from_other_data_is_reported_stale():
     at.switch_page(PAGE).run()
     assert not at.exception
     assert len(at.warning) == 1 and not at.get("plotly_chart")
+
+
+def test_two_layer_bidirectional_run_replays_every_layer_and_direction():
+    loaded = state.bundled_series(state.default_dataset_id())
+    cfg = trainer.default_config(loaded, epochs=2, hidden_size=4, num_layers=2, bidirectional=True, patience=0)
+    job = trainer.TrainingJob(loaded, cfg).start()
+    assert job.wait(120)
+    at = open_app("pt-BR")
+    at.session_state[state.REPLAY] = job.replay
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    at.selectbox(key=state.REPLAY_LAYER).set_value(1).run()
+    at.radio(key=state.REPLAY_DIRECTION).set_value("backward").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert_no_missing_keys(at)
+    assert len(at.get("plotly_chart")) == 4

@@ -55,3 +55,16 @@ def test_classroom_mode_hides_the_budget_and_still_works_in_portuguese():
     labels = [s.label for s in at.select_slider]
     assert "Unidades ocultas" not in labels
     assert at.title[0].value == "Desaparecimento do gradiente"
+
+
+@pytest.mark.parametrize("task", ["recall_first", "delayed_echo"])
+def test_every_task_and_a_long_lag_draw_the_untrained_picture(task):
+    at = open_app("pt-BR", page=PAGE, timeout=120)
+    # (set through the session: AppTest formats option labels outside the session, in English)
+    at.session_state[state.VANISH_TASK] = task
+    at.session_state[state.VANISH_LAG] = 60
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert_no_missing_keys(at)
+    assert "atraso 60" in at.info[0].value
+    assert len(at.get("plotly_chart")) == 2
