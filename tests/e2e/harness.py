@@ -220,3 +220,102 @@ def template_re(text: str) -> re.Pattern:
     """A regex matching a catalog text with its ``{placeholders}`` filled by anything."""
     parts = re.split(r"\{[^{}]*\}", text)
     return re.compile(".+?".join(re.escape(p) for p in parts))
+
+
+# --- a classroom at once ------------------------------------------------------------------------------------
+CLASSROOM_CELLS = ("lstm", "gru", "rnn")
+
+
+@dataclass
+class ClassroomResult:
+    """What ``classroom`` measured: per-session outcome and the fresh page loads timed while they trained."""
+
+    sessions: int
+    fresh_loads_s: list[float]
+    train_wall_s: float  # from the first Train click to the last session done
+    problems: list[str]  # any session that failed, saw another's data or model, or logged an error
+    seen: list[tuple[str, str]]  # per session: (sidebar data line, sidebar model line)
+
+
+def classroom(browser, base_url: str, n: int = 8, lang: str = "en", epochs: int = 3,
+              timeout: float = 240.0) -> ClassroomResult:
+    """Open ``n`` sessions at once, each on a different bundled series training a different cell/epoch budget.
+
+    While all of them train, a new session loads Home (timed) a few times. Each session must end on its own
+    series and its own model (checked in its sidebar status), with no error anywhere.
+    """
+    import datasets
+    from ui.i18n import translate
+
+    tr = lambda key, **p: translate(lang, key, **p)  # noqa: E731
+    items = datasets.catalog()
+    if n > len(items):
+        raise ValueError(f"{n} sessions need {n} bundled series, only {len(items)}")
+    problems: list[str] = []
+    runs = []
+    for k in range(n):
+        ctx = browser.new_context(viewport={"width": 1300, "height": 900})
+        page = ctx.new_page()
+        page.set_default_timeout(timeout * 1000)
+        watch = PageWatch().attach(page)
+        open_app(page, base_url, lang, timeout=timeout)
+        nav_to(page, "choose-data", timeout)
+        page.locator('[data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option").nth(k).click()
+        wait_idle(page, timeout)
+        nav_to(page, "train-network", timeout)
+        cell = CLASSROOM_CELLS[k % len(CLASSROOM_CELLS)]
+        page.locator('[data-testid="stSelectbox"]').filter(has_text=tr("train.cell")).click()
+        page.get_by_role("option", name=tr(f"cell_kind.{cell}"), exact=True).click()
+        wait_idle(page, timeout)
+        box = page.get_by_role("spinbutton", name=tr("train.epochs"), exact=True)
+        box.fill(str(epochs + k % 3))
+        box.press("Enter")
+        wait_idle(page, timeout)
+        name = items[k].name.get(lang) or items[k].id
+        runs.append((ctx, page, watch, cell, name))
+    t0 = time.monotonic()
+    for _, page, *_ in runs:  # all Train clicks within a second or two
+        page.get_by_role("button", name=re.compile(re.escape(tr("train.start")) + "$")).click()
+    fresh: list[float] = []
+    for _ in range(3):  # a newcomer opens the app while the room trains
+        ctx = browser.new_context()
+        page = ctx.new_page()
+        watch = PageWatch().attach(page)
+        start = time.monotonic()
+        page.goto(f"{base_url}/?lang={lang}")
+        page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=timeout * 1000)
+        fresh.append(time.monotonic() - start)
+        errors = [e for e in watch.take() if not is_streamlit_base_probe(e)]
+        if errors:
+            problems.append(f"fresh load: {errors}")
+        ctx.close()
+        time.sleep(0.5)
+    summary = template_re(tr("train.run_summary"))
+    seen: list[tuple[str, str]] = []
+    for k, (_ctx, page, watch, cell, name) in enumerate(runs):
+        try:
+            page.locator('[data-testid="stMain"]').get_by_text(summary).first.wait_for(timeout=timeout * 1000)
+            wait_idle(page, timeout)
+        except Exception as exc:  # noqa: BLE001 - reported with the session number
+            problems.append(f"session {k}: did not finish: {type(exc).__name__}")
+            continue
+        status = page.locator('[data-testid="stSidebar"]').inner_text()
+        lines = [ln for ln in status.splitlines() if ln.strip()]
+        data_line = next((ln for ln in lines if ln.startswith(tr("sidebar.data", name="§", n=0).split("§")[0])), "")
+        model_line = next((ln for ln in lines if ln.startswith(tr("sidebar.model", cell="§", hidden=0).split("§")[0])),
+                          "")
+        seen.append((data_line, model_line))
+        if name not in data_line:
+            problems.append(f"session {k}: expected data {name!r}, sidebar says {data_line!r}")
+        if tr(f"cell_kind.{cell}") not in model_line:
+            problems.append(f"session {k}: expected a {cell} model, sidebar says {model_line!r}")
+        if page.locator(EXCEPTION).count():
+            problems.append(f"session {k}: exception box")
+        errors = [e for e in watch.take() if not is_streamlit_base_probe(e)]
+        if errors:
+            problems.append(f"session {k}: {errors}")
+    wall = time.monotonic() - t0
+    for ctx, *_ in runs:
+        ctx.close()
+    return ClassroomResult(sessions=n, fresh_loads_s=fresh, train_wall_s=wall, problems=problems, seen=seen)

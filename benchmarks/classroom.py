@@ -1,0 +1,44 @@
+"""A classroom at once: N browser sessions train different models on different series; print the figures.
+
+Run: ``.venv/bin/python benchmarks/classroom.py [sessions]`` (needs /usr/bin/chromium). Starts its own
+``streamlit run app.py`` on a free loopback port and stops it afterwards.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.e2e import harness  # noqa: E402
+
+
+def main(n: int = 8) -> int:
+    from playwright.sync_api import sync_playwright
+
+    reason = harness.chromium_missing_reason()
+    if reason:
+        print(f"cannot run: {reason}")
+        return 2
+    with harness.streamlit_server() as url, sync_playwright() as p:
+        browser = harness.launch_browser(p)
+        warm = browser.new_context()
+        harness.open_app(warm.new_page(), url, "en", timeout=90)
+        warm.close()
+        result = harness.classroom(browser, url, n=n, epochs=2)
+        browser.close()
+    loads = result.fresh_loads_s
+    print(f"sessions training at once: {result.sessions}")
+    print(f"fresh page loads while they train (s): {', '.join(f'{x:.2f}' for x in loads)} "
+          f"(median {statistics.median(loads):.2f}, max {max(loads):.2f})")
+    print(f"wall time from the first Train click to the last session done: {result.train_wall_s:.1f} s")
+    for k, (data, model) in enumerate(result.seen):
+        print(f"  session {k}: {data} | {model}")
+    print(f"problems: {result.problems or 'none'}")
+    return 1 if result.problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 8))
