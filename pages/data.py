@@ -204,6 +204,7 @@ def _option_box(option: str, choices: list, detected_value, label_key: str, help
 def upload_section() -> None:
     up = st.file_uploader(t("data.upload_pick"), type=["csv", "txt", "tsv"], key=state.DATA_UPLOAD,
                           help=t("data.upload_help"))
+    st.caption(t("limits.upload_max", mb=fmt_num(datasets.ingest.MAX_BYTES / 2**20, 0)))  # = server.maxUploadSize
     stored = st.session_state.get(state.DATA_UPLOAD_BYTES)
     if up is not None and (stored is None or stored[2] != up.file_id):
         stored = (up.name, up.getvalue(), up.file_id)
