@@ -112,6 +112,16 @@ def main() -> None:
         f"{h:%Y-%m-%d %H:%M},{i}\n" for i, h in enumerate(hours[:24]) if i not in (5, 6, 17)))
     w("irregular_dates.csv", "date,value\n2020-01-01,1\n2020-01-02,2\n2020-01-07,3\n2020-02-11,4\n2020-02-12,5\n"
       "2020-04-30,6\n")
+    w("bcb_sgs_quoted.csv", '"data";"valor"\n' + "".join(
+        f'"{d:%d/%m/%Y}";"{4 + i / 20:.2f}"\n'.replace(".", ",") for i, d in enumerate(months[:12])))
+    w("yahoo_prices_null_row.csv", "Date,Open,High,Low,Close,Adj Close,Volume\n" + "".join(
+        (f"{d:%Y-%m-%d},null,null,null,null,null,null\n" if i == 3 else
+         f"{d:%Y-%m-%d},{10 + i},{11 + i},{9 + i},{10.5 + i},{10.4 + i},{1000 + i}\n") for i, d in enumerate(bdays[:20])))
+    w("excel_currency_brl.csv", "Mês;Receita\n" + "".join(
+        f'{m}/23;"R$ {1234.56 + i * 100:,.2f}"\n'.translate(str.maketrans(",.", ".,")) for i, m in
+        enumerate(("jan", "fev", "mar", "abr", "mai", "jun"))), encoding="cp1252")
+    w("english_month_day_year.csv", "Date,Value\n" + "".join(
+        f'"{d:%b} {d.day}, {d:%Y}",{i}\n' for i, d in enumerate(days[:14])))
     # errors
     w("empty.csv", "")
     w("whitespace_only.csv", "\n\n   \n")
@@ -121,8 +131,8 @@ def main() -> None:
     (HERE / "binary.bin").write_bytes(bytes(rng.integers(0, 256, 600, dtype=np.uint8)))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("xl/workbook.xml", "<workbook/>")
+        for name in ("[Content_Types].xml", "xl/workbook.xml"):  # fixed timestamps: the bytes never change
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), "<x/>")
     (HERE / "spreadsheet.xlsx").write_bytes(buf.getvalue())
     w("all_missing.csv", "date,value\n2020-01-01,NA\n2020-01-02,\n2020-01-03,-\n2020-01-04,null\n")
     w("too_few_points.csv", "date,value\n2020-01-01,1\n2020-01-02,2\n")
