@@ -1,7 +1,7 @@
 """LSTM Lab entry point: page config, language and classroom mode, sidebar status, and the navigation.
 
 Run with ``streamlit run app.py``. This script only wires things together; each page is a thin script in
-``pages/`` and the shared pieces live in ``ui/``.
+``views/`` and the shared pieces live in ``ui/``.
 """
 
 from __future__ import annotations
@@ -27,26 +27,25 @@ class NavItem(NamedTuple):
 
 # The pages, in menu order. To add a page, add ONE line in its section (keep the sections' order).
 # Only list pages whose script exists: no placeholders.
-# url_path must NOT equal the script's file name (e.g. "choose-data" for pages/data.py): because the scripts live
-# in a folder called pages/, Streamlit's old pages-folder mode would otherwise run the page WITHOUT this script
-# (no sidebar, no language) in every AppTest run and on a fresh server's first request
-# (tests/test_app_shell.py checks this for every page).
+# The scripts live in views/, not pages/: a folder named pages/ beside this file puts a fresh server's first
+# session in Streamlit's old pages-folder mode, where a shared deep link showed "Page not found"
+# (tests/e2e/test_deep_link.py opens a deep link as a fresh server's very first request).
 PAGES: tuple[NavItem, ...] = (
     # --- Start ---
-    NavItem("nav.start", "pages/home.py", "nav.home", ":material/home:", "welcome", "home.blurb.home"),
-    NavItem("nav.start", "pages/data.py", "nav.data", ":material/table_chart:", "choose-data", "home.blurb.data"),
+    NavItem("nav.start", "views/home.py", "nav.home", ":material/home:", "welcome", "home.blurb.home"),
+    NavItem("nav.start", "views/data.py", "nav.data", ":material/table_chart:", "choose-data", "home.blurb.data"),
     # --- Learn --- (train, gates, cell, clamp, vanishing, replay, lesson go here)
-    NavItem("nav.learn", "pages/train.py", "nav.train", ":material/model_training:", "train-network", "home.blurb.train"),
-    NavItem("nav.learn", "pages/gates.py", "nav.gates", ":material/grid_on:", "watch-gates", "home.blurb.gates"),
-    NavItem("nav.learn", "pages/cell.py", "nav.cell", ":material/memory:", "inside-the-cell", "home.blurb.cell"),
-    NavItem("nav.learn", "pages/clamp.py", "nav.clamp", ":material/lock:", "what-if-clamp", "home.blurb.clamp"),
-    NavItem("nav.learn", "pages/vanishing.py", "nav.vanishing", ":material/trending_down:", "vanishing-gradients", "home.blurb.vanishing"),
-    NavItem("nav.learn", "pages/replay.py", "nav.replay", ":material/replay:", "training-replay", "home.blurb.replay"),
-    NavItem("nav.learn", "pages/lesson.py", "nav.lesson", ":material/school:", "guided-lesson", "home.blurb.lesson"),
-    NavItem("nav.learn", "pages/glossary.py", "nav.glossary", ":material/menu_book:", "terms", "home.blurb.glossary"),
+    NavItem("nav.learn", "views/train.py", "nav.train", ":material/model_training:", "train-network", "home.blurb.train"),
+    NavItem("nav.learn", "views/gates.py", "nav.gates", ":material/grid_on:", "watch-gates", "home.blurb.gates"),
+    NavItem("nav.learn", "views/cell.py", "nav.cell", ":material/memory:", "inside-the-cell", "home.blurb.cell"),
+    NavItem("nav.learn", "views/clamp.py", "nav.clamp", ":material/lock:", "what-if-clamp", "home.blurb.clamp"),
+    NavItem("nav.learn", "views/vanishing.py", "nav.vanishing", ":material/trending_down:", "vanishing-gradients", "home.blurb.vanishing"),
+    NavItem("nav.learn", "views/replay.py", "nav.replay", ":material/replay:", "training-replay", "home.blurb.replay"),
+    NavItem("nav.learn", "views/lesson.py", "nav.lesson", ":material/school:", "guided-lesson", "home.blurb.lesson"),
+    NavItem("nav.learn", "views/glossary.py", "nav.glossary", ":material/menu_book:", "terms", "home.blurb.glossary"),
     # --- Forecast --- (compare, forecast go here)
-    NavItem("nav.forecast", "pages/compare.py", "nav.compare", ":material/compare_arrows:", "compare-cells", "home.blurb.compare"),
-    NavItem("nav.forecast", "pages/forecast.py", "nav.forecast_page", ":material/trending_up:", "forecast-series", "home.blurb.forecast"),
+    NavItem("nav.forecast", "views/compare.py", "nav.compare", ":material/compare_arrows:", "compare-cells", "home.blurb.compare"),
+    NavItem("nav.forecast", "views/forecast.py", "nav.forecast_page", ":material/trending_up:", "forecast-series", "home.blurb.forecast"),
 )
 
 # An emoji favicon: a Material icon one (also the default from the pages' icons) is fetched from a font CDN,
@@ -57,7 +56,7 @@ widgets.init_shell()  # language and classroom mode from the URL / browser on th
 sections: dict[str, list] = {}
 for item in PAGES:
     page = st.Page(item.path, title=t(item.title_key), icon=item.icon, url_path=item.url_path,
-                   default=item.path == "pages/home.py")
+                   default=item.path == "views/home.py")
     sections.setdefault(t(item.section), []).append(page)
 st.session_state[state.PAGES] = PAGES
 current = st.navigation(sections)

@@ -118,7 +118,7 @@ def bench_gates_apptest(steps: int = 500, hidden: int = 64, repeats: int = 5) ->
     at.session_state[state.MODEL] = model
     n = loaded.n
     at.session_state[state.GATES_WINDOW] = (n - steps, n)
-    at.switch_page("pages/gates.py").run()
+    at.switch_page("views/gates.py").run()
     assert not at.exception, [e.value for e in at.exception]
     times = []
     for k in range(repeats):

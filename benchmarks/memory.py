@@ -17,7 +17,7 @@ import time
 from datasets.synthetic import memory_task
 from lstm_core.memory import KINDS, MemoryConfig, compare_kinds, task_shape
 
-N_TRAIN, N_TEST = 384, 256  # as pages/vanishing.py
+N_TRAIN, N_TEST = 384, 256  # as views/vanishing.py
 
 
 def main() -> None:

@@ -65,5 +65,5 @@ def assert_no_missing_keys(at: AppTest) -> None:
 
 @pytest.fixture
 def app() -> Callable[..., AppTest]:
-    """``app(lang="pt-BR", classroom=True, page="pages/data.py")`` → a run AppTest (see ``open_app``)."""
+    """``app(lang="pt-BR", classroom=True, page="views/data.py")`` → a run AppTest (see ``open_app``)."""
     return open_app

@@ -40,7 +40,7 @@ def test_a_larger_file_gets_a_clear_message():
 
 @pytest.mark.parametrize("lang", ["en", "pt-BR"])
 def test_data_page_states_the_limit_next_to_the_uploader(lang):
-    at = open_app(lang, page="pages/data.py")
+    at = open_app(lang, page="views/data.py")
     at.radio(key=state.DATA_SOURCE).set_value("upload").run()
     assert not at.exception
     expected = translate(lang, "limits.upload_max", mb=fmt_num(LIMIT_MB, 0, lang))

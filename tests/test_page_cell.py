@@ -8,7 +8,7 @@ from ui import state
 from ui.i18n import fmt_num
 from ui.plots.cell import layer_arrays, step_values
 
-PAGE = "pages/cell.py"
+PAGE = "views/cell.py"
 
 
 def errors(at):

@@ -7,7 +7,7 @@ from lstm_core import ForecastConfig, Forecaster
 from tests.conftest import assert_no_missing_keys, open_app, visible_text
 from ui import state
 
-PAGE = "pages/clamp.py"
+PAGE = "views/clamp.py"
 
 
 def errors(at):

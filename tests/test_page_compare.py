@@ -13,7 +13,7 @@ from ui import state
 from ui.i18n import translate
 from ui.plots.compare import MODELS
 
-PAGE = "pages/compare.py"
+PAGE = "views/compare.py"
 TIMEOUT = 120
 
 

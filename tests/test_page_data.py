@@ -7,7 +7,7 @@ from tests.conftest import assert_no_missing_keys, open_app
 from ui import state
 from ui.i18n import translate
 
-PAGE = "pages/data.py"
+PAGE = "views/data.py"
 GOOD_CSV = "date,sales,price\n" + "".join(
     f"2020-{m:02d}-01,{100 + 10 * m},{m / 2}\n" for m in range(1, 13)
 ) + "".join(f"2021-{m:02d}-01,{200 + 10 * m},{m}\n" for m in range(1, 13))
@@ -64,7 +64,7 @@ def test_synthetic_parameter_and_new_seed():
     assert third.ref["seed"] != 0 and third.n == 600
     assert not np.allclose(third.series.to_numpy(), second.series.to_numpy())
     # the choice survives a trip to another page and back
-    at.switch_page("pages/glossary.py").run()
+    at.switch_page("views/glossary.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception
     assert _loaded(at).ref == third.ref

@@ -14,7 +14,7 @@ from tests.conftest import APP, assert_no_missing_keys, open_app
 from ui import export, state
 from ui.i18n import translate
 
-PAGE = "pages/forecast.py"
+PAGE = "views/forecast.py"
 TIMEOUT = 120
 # a small synthetic run: 120-point sine, period 12; 3 epochs, 4 units, one network, horizon 6
 LINK = {"src": "synthetic", "gen": "sine", "gseed": "3", "gp_length": "120", "gp_period": "12",

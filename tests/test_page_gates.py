@@ -8,7 +8,7 @@ from tests.conftest import assert_no_missing_keys, open_app, visible_text
 from ui import state, trainer
 from ui.i18n import translate
 
-PAGE = "pages/gates.py"
+PAGE = "views/gates.py"
 
 
 def _with_model(lang="en", **cfg):
@@ -92,7 +92,7 @@ def test_gru_and_bidirectional_two_layer_models_render_every_panel(cfg):
 
 def test_model_trained_on_other_data_is_reported_stale():
     at = _with_model("en")
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     at.radio(key=state.DATA_SOURCE).set_value("synthetic").run()
     at.switch_page(PAGE).run()
     assert not at.exception

@@ -5,7 +5,7 @@ import pytest
 from tests.conftest import assert_no_missing_keys, open_app
 from ui import i18n
 
-PAGE = "pages/glossary.py"
+PAGE = "views/glossary.py"
 
 
 def _terms(lang: str) -> list[str]:

@@ -16,7 +16,7 @@ def _rnn_first_step_share() -> float:
     X, Y = memory_task("adding", 128, T, seed=1000)
     return init_gradients(X, Y, MemoryConfig(), kinds=("RNN",))["RNN"].first_to_last()
 
-PAGE = "pages/lesson.py"
+PAGE = "views/lesson.py"
 # url paths app.py registers for the pages the steps use (page links carry the url path)
 STEP_PAGES = ["choose-data", "train-network", "watch-gates", "inside-the-cell", "what-if-clamp",
               "vanishing-gradients", "training-replay"]

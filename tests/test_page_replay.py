@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import assert_no_missing_keys, open_app, visible_text
 from ui import state, trainer
 
-PAGE = "pages/replay.py"
+PAGE = "views/replay.py"
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from tests.conftest import assert_no_missing_keys, open_app, visible_text
 from ui import state, trainer
 from ui.i18n import translate
 
-PAGE = "pages/train.py"
+PAGE = "views/train.py"
 W = state.train_widget_key
 
 
@@ -70,7 +70,7 @@ def test_default_path_trains_shows_metrics_and_keeps_the_model(lang):
 
 
 def test_synthetic_series_path():
-    at = open_app("en", page="pages/data.py", timeout=120)
+    at = open_app("en", page="views/data.py", timeout=120)
     at.radio(key=state.DATA_SOURCE).set_value("synthetic").run()
     synth = at.session_state[state.SERIES]
     at.switch_page(PAGE).run()
@@ -132,7 +132,7 @@ def test_classroom_mode_hides_advanced_settings_and_still_trains():
 
 
 def test_a_setting_too_big_for_the_series_shows_a_translated_error_and_keeps_the_data():
-    at = open_app("pt-BR", page="pages/data.py", timeout=120)
+    at = open_app("pt-BR", page="views/data.py", timeout=120)
     csv = "t,v\n" + "".join(f"{i},{(i * 7) % 5 + i / 10}\n" for i in range(30))
     at.radio(key=state.DATA_SOURCE).set_value("upload").run()
     at.file_uploader(key=state.DATA_UPLOAD).upload("short.csv", csv.encode(), "text/csv").run()

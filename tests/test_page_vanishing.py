@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import assert_no_missing_keys, open_app, visible_text
 from ui import state
 
-PAGE = "pages/vanishing.py"
+PAGE = "views/vanishing.py"
 
 
 @pytest.mark.parametrize("lang", ["en", "pt-BR"])

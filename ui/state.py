@@ -26,7 +26,7 @@ LANG = "lang"  # "pt-BR" | "en"
 CLASSROOM = "classroom"  # bool: larger type, advanced controls hidden
 PAGES = "nav.pages"  # tuple of app.NavItem registered this run (Home lists them as links)
 
-# --- data (pages/data.py) and every page that reads the series --------------------------------------
+# --- data (views/data.py) and every page that reads the series --------------------------------------
 SERIES = "data.series"  # LoadedSeries: the series every page works on
 DATA_SOURCE = "data.source"  # widget: "bundled" | "synthetic" | "upload"
 DATA_BUNDLED = "data.bundled_id"  # widget: id of the chosen bundled series
@@ -48,11 +48,11 @@ def read_opt_key(option: str) -> str:
     return f"data.opt.{option}"
 
 
-# --- glossary (pages/glossary.py) ------------------------------------------------------------------
+# --- glossary (views/glossary.py) ------------------------------------------------------------------
 GLOSSARY_QUERY = "glossary.query"  # widget: the search box
 GLOSSARY_LINKED = "glossary.linked"  # the ?term= a link opened the page with (applied once per link)
 
-# --- inside the cell (pages/cell.py) -----------------------------------------------------------------
+# --- inside the cell (views/cell.py) -----------------------------------------------------------------
 CELL_KIND = "cell.kind"  # widget: "LSTM" | "GRU", which cell to draw
 CELL_LAYER = "cell.layer"  # widget: layer shown (multi-layer models, advanced)
 CELL_DIRECTION = "cell.direction"  # widget: "forward" | "backward" (bidirectional models, advanced)
@@ -60,7 +60,7 @@ CELL_END = "cell.window_end"  # widget: index just after the window's last point
 CELL_UNIT = "cell.unit"  # widget: the unit whose numbers are drawn
 CELL_STEP = "cell.step"  # widget + buttons: the time step shown (buttons move it, the slider shows it)
 
-# --- gate clamping (pages/clamp.py) -----------------------------------------------------------------
+# --- gate clamping (views/clamp.py) -----------------------------------------------------------------
 CLAMP_KIND = "clamp.kind"  # widget: "LSTM" | "GRU"
 CLAMP_GATE = "clamp.gate"  # widget: gate to force
 CLAMP_VALUE = "clamp.value"  # widget: value the gate is forced to
@@ -69,7 +69,7 @@ CLAMP_UNITS = "clamp.units"  # widget: the units to force when not all
 CLAMP_STEPS = "clamp.steps"  # widget: (first, last) step of the window to force, inclusive
 CLAMP_VIEW_UNIT = "clamp.view_unit"  # widget: unit whose curves are overlaid
 
-# --- compare (pages/compare.py) ---------------------------------------------------------------------
+# --- compare (views/compare.py) ---------------------------------------------------------------------
 COMPARE_RESULTS = "compare.results"  # dict: the last comparison (runs per model and seed, baselines, data_key)
 COMPARE_EPOCHS = "compare.epochs"  # widget: epoch budget shared by every model (advanced)
 COMPARE_HIDDEN = "compare.hidden"  # widget: units per layer shared by every model (advanced)
@@ -83,7 +83,7 @@ def compare_model_key(model: str) -> str:
     return f"compare.use.{model}"
 
 
-# --- forecast (pages/forecast.py) -------------------------------------------------------------------
+# --- forecast (views/forecast.py) -------------------------------------------------------------------
 FORECAST_RUN = "forecast.run"  # dict: forecaster, forecast, backtest, config, data_key, origin ("fit"|"upload")
 FORECAST_HORIZON = "forecast.horizon"  # widget: steps to forecast
 FORECAST_ORIGINS = "forecast.origins"  # widget: rolling-origin backtest origins (advanced)
@@ -99,10 +99,10 @@ def forecast_setting_key(field: str) -> str:
     return f"forecast.cfg.{field}"
 
 
-# --- trained model (pages/train.py writes it, Gates/Forecast/... read it) ----------------------------
+# --- trained model (views/train.py writes it, Gates/Forecast/... read it) ----------------------------
 MODEL = "model.trained"  # TrainedModel | None
 
-# --- train (pages/train.py; the Gates page's one-click training uses the same job) ----------------------
+# --- train (views/train.py; the Gates page's one-click training uses the same job) ----------------------
 TRAIN_JOB = "train.job"  # ui.trainer.TrainingJob | None: the running or last finished training run
 TRAIN_RUNS = "train.runs"  # int: training runs started in this session (tests check views never retrain)
 TRAIN_SETTINGS = "train.settings"  # dict: the Train page's chosen settings (widgets are re-seeded from it)
@@ -164,7 +164,7 @@ def get_replay(allow_stale: bool = False) -> ReplayBuffer | None:
     return buf
 
 
-# --- vanishing gradients (pages/vanishing.py) -------------------------------------------------------
+# --- vanishing gradients (views/vanishing.py) -------------------------------------------------------
 VANISH_TASK = "vanishing.task"  # widget: memory task name
 VANISH_LAG = "vanishing.lag"  # widget: lag whose gradients are shown (also trained with the sweep)
 VANISH_HIDDEN = "vanishing.hidden"  # widget (advanced): hidden units of all three networks
@@ -176,12 +176,12 @@ VANISH_RESULTS = "vanishing.results"  # dict {(task, lag, MemoryConfig): lstm_co
 VANISH_LAST_SECONDS = "vanishing.last_seconds"  # float: wall time of the last training click
 VANISH_TRAIN_RUNS = "vanishing.train_runs"  # int: training clicks that trained something (tests: views never train)
 
-# --- training replay page (pages/replay.py) ------------------------------------------------------------
+# --- training replay page (views/replay.py) ------------------------------------------------------------
 REPLAY_EPOCH = "replay.epoch"  # widget: index of the snapshot shown
 REPLAY_LAYER = "replay.layer"  # widget: layer shown
 REPLAY_DIRECTION = "replay.direction"  # widget: "forward" | "backward"
 
-# --- gates (pages/gates.py) -------------------------------------------------------------------------
+# --- gates (views/gates.py) -------------------------------------------------------------------------
 GATES_TRACES = "gates.traces"  # dict {(model key, start, end): ui.trainer.TraceView}: small per-session LRU
 GATES_C_RANGE = "gates.c_range"  # dict {model key: fixed half-range of the cell-state colours}
 GATES_FIGS = "gates.figs"  # dict {(model key, start, end, layer, direction, lang): heatmap figure without cursor}

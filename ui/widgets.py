@@ -168,7 +168,7 @@ def show_warnings(warnings, lang: str | None = None) -> None:
 def glossary_link(term: str, label: str | None = None) -> None:
     """A link to the Glossary opened at ``term`` (an id such as ``"forget_gate"``)."""
     st.page_link(
-        "pages/glossary.py",
+        "views/glossary.py",
         label=label or t("glossary.see", term=t(f"glossary.terms.{term}.name")),
         icon=":material/menu_book:",
         query_params=page_params(term=term),

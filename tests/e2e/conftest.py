@@ -7,7 +7,6 @@ unless the ``CI`` environment variable is set: then they fail (CI must run them;
 from __future__ import annotations
 
 import os
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -44,10 +43,6 @@ def server_url() -> Iterator[str]:
     """Base URL of a fresh ``streamlit run app.py --server.headless true`` on a free loopback port."""
     _require_chromium()
     with harness.streamlit_server() as url:
-        # Warm-up: on a server's very first session Streamlit still runs in its old pages-folder mode (the app
-        # keeps its page scripts in pages/), see the report; the tests start from the second session on.
-        with urllib.request.urlopen(f"{url}/", timeout=10):
-            pass
         yield url
 
 
@@ -66,7 +61,7 @@ def browser(server_url) -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def warmed(browser, server_url) -> str:
-    """The server after one complete page load (see the warm-up note in ``server_url``)."""
+    """The server after one complete page load, so later timings do not include the first imports."""
     ctx = browser.new_context()
     try:
         page = ctx.new_page()

@@ -14,7 +14,7 @@ st.markdown(t("home.how"))
 
 st.subheader(t("home.pages_title"))
 for item in st.session_state.get(state.PAGES, ()):
-    if item.path == "pages/home.py":
+    if item.path == "views/home.py":
         continue
     cols = st.columns([1, 3], vertical_alignment="center")
     with cols[0]:

@@ -235,5 +235,5 @@ def trained_view() -> None:
 if done:
     trained_view()
 st.divider()
-st.page_link("pages/lesson.py", label=t("vanishing.to_lesson"), icon=":material/school:",
+st.page_link("views/lesson.py", label=t("vanishing.to_lesson"), icon=":material/school:",
              query_params=widgets.page_params())

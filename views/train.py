@@ -201,5 +201,5 @@ else:
     st.warning(t("train.verdict_lose", part=part_name, model=fmt_num(metrics["model"]["mase"], 2, lang),
                  base=fmt_num(metrics["seasonal_naive"]["mase"], 2, lang)), icon=":material/lightbulb:")
 st.caption(t("train.mase_help"))
-st.page_link("pages/gates.py", label=t("train.to_gates"), icon=":material/grid_on:",
+st.page_link("views/gates.py", label=t("train.to_gates"), icon=":material/grid_on:",
              query_params=widgets.page_params())

@@ -16,13 +16,13 @@ from ui.i18n import fmt_num, t
 
 # (step id, page script it uses, minutes); the texts are lesson.steps.<id>.{title,click,look,ask,reveal}
 STEPS: tuple[tuple[str, str, int], ...] = (
-    ("data", "pages/data.py", 2),
-    ("train", "pages/train.py", 3),
-    ("gates", "pages/gates.py", 4),
-    ("cell", "pages/cell.py", 3),
-    ("clamp", "pages/clamp.py", 3),
-    ("vanishing", "pages/vanishing.py", 4),
-    ("replay", "pages/replay.py", 1),
+    ("data", "views/data.py", 2),
+    ("train", "views/train.py", 3),
+    ("gates", "views/gates.py", 4),
+    ("cell", "views/cell.py", 3),
+    ("clamp", "views/clamp.py", 3),
+    ("vanishing", "views/vanishing.py", 4),
+    ("replay", "views/replay.py", 1),
 )
 LESSON_LAG = 20  # the lag of the vanishing step (the Vanishing page's default too)
 
@@ -72,5 +72,5 @@ for n, (step, page, minutes) in enumerate(STEPS, start=1):
 st.subheader(t("lesson.wrap_title"))
 st.markdown(t("lesson.wrap"))
 widgets.glossary_link("long_term_dependency")
-st.page_link("pages/glossary.py", label=t("lesson.glossary"), icon=":material/menu_book:",
+st.page_link("views/glossary.py", label=t("lesson.glossary"), icon=":material/menu_book:",
              query_params=widgets.page_params())

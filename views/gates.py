@@ -55,7 +55,7 @@ if model is None:
             st.rerun()
         except CoreError as exc:
             widgets.show_error(exc)
-    st.page_link("pages/train.py", label=t("gates.to_train"), icon=":material/model_training:",
+    st.page_link("views/train.py", label=t("gates.to_train"), icon=":material/model_training:",
                  query_params=widgets.page_params())
     st.stop()
 

@@ -28,7 +28,7 @@ def no_replay() -> None:
         st.warning(t("replay.stale"), icon=":material/warning:")
     else:
         st.info(t("replay.none"), icon=":material/info:")
-    st.page_link("pages/train.py", label=t("replay.to_train"), icon=":material/model_training:",
+    st.page_link("views/train.py", label=t("replay.to_train"), icon=":material/model_training:",
                  query_params=widgets.page_params())
 
 
@@ -40,7 +40,7 @@ if buf is None:
     no_replay()
 elif not snaps:
     st.info(t("replay.empty"), icon=":material/hourglass_top:")
-    st.page_link("pages/train.py", label=t("replay.to_train"), icon=":material/model_training:",
+    st.page_link("views/train.py", label=t("replay.to_train"), icon=":material/model_training:",
                  query_params=widgets.page_params())
 else:
     running = job is not None and getattr(job, "id", None) == buf.run_id and not getattr(job, "done", True)
@@ -106,5 +106,5 @@ def replay_view() -> None:
 if snaps:
     replay_view()
 st.divider()
-st.page_link("pages/lesson.py", label=t("replay.to_lesson"), icon=":material/school:",
+st.page_link("views/lesson.py", label=t("replay.to_lesson"), icon=":material/school:",
              query_params=widgets.page_params())
