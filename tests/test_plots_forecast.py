@@ -79,3 +79,13 @@ def test_verdict_is_computed_from_the_numbers():
     tie = {**MEAN, "model": {**MEAN["model"], "mase": 0.996}}
     assert fp.verdict(tie, "en")[0] == translate("en", "forecast.verdict.tie", cell="LSTM")
     assert fp.verdict({"model": {"mase": 1.0}}, "en")[0] == translate("en", "forecast.verdict.unknown")
+
+
+def test_portuguese_dates_and_numbers():
+    """Plotly's month names are English: in pt-BR the date ticks are numeric and the decimal mark is a comma."""
+    pt, en = _fig(lang="pt-BR"), _fig(lang="en")
+    assert pt.layout.separators == ",." and en.layout.separators == ".,"
+    formats = [stop.value for stop in pt.layout.xaxis.tickformatstops]
+    assert formats and not any("%b" in f or "%B" in f for f in formats)
+    assert pt.layout.xaxis.hoverformat.startswith("%d/%m/%Y")
+    assert not en.layout.xaxis.tickformatstops

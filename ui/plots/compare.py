@@ -24,6 +24,7 @@ from plotly.subplots import make_subplots
 
 from ui.i18n import fmt_num, translate
 from ui.plots import colors
+from ui.plots.series import localize
 
 MODELS: tuple[str, ...] = ("lstm", "gru", "bilstm", "rnn")
 MODEL_COLORS: dict[str, str] = {
@@ -192,6 +193,7 @@ def test_forecasts_figure(x: Sequence | np.ndarray, actual: np.ndarray, predicti
         xaxis_title=translate(lang, "plot.time" if time_axis else "plot.step"),
         yaxis_title=translate(lang, "plot.value"),
     )
+    localize(fig, lang, time_axis)
     return fig
 
 

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from ui.i18n import fmt_num, translate
 from ui.plots import colors
-from ui.plots.series import MAX_POINTS, minmax_positions
+from ui.plots.series import MAX_POINTS, localize, minmax_positions
 
 METHOD_ORDER = ("model", "seasonal_naive", "naive", "drift", "moving_average")
 METRICS = ("mae", "rmse", "smape", "mase")
@@ -97,6 +97,7 @@ def forecast_figure(
         xaxis_title=translate(lang, "plot.time" if time_axis else "plot.step"),
         yaxis_title=translate(lang, "plot.value"),
     )
+    localize(fig, lang, time_axis)
     return fig
 
 

@@ -67,6 +67,14 @@ def separators(lang: str) -> str:
     return ",." if lang == "pt-BR" else ".,"
 
 
+def localize(fig: go.Figure, lang: str, time_axis: bool) -> go.Figure:
+    """Number separators and, on a date axis, date formats of ``lang`` (every figure with values calls this)."""
+    fig.update_layout(separators=separators(lang))
+    if time_axis:
+        fig.update_xaxes(**date_axis(lang))
+    return fig
+
+
 def _x_values(index: Sequence | pd.Index | None, n: int) -> np.ndarray:
     """x coordinates: the dates (or given labels) of ``index``, or steps 0..n-1."""
     if index is None:

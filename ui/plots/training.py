@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from ui.i18n import fmt_num, translate
 from ui.plots import colors
-from ui.plots.series import minmax_positions
+from ui.plots.series import localize, minmax_positions
 
 TRAIN_COLOR = colors.NEGATIVE  # blue, the hue of the shaded training region
 VAL_COLOR = colors.FIT  # orange, the hue of the shaded validation region
@@ -155,6 +155,7 @@ def fit_figure(
         yaxis_title=translate(lang, "plot.value"),
         legend={"orientation": "h", "y": -0.28},
     )
+    localize(fig, lang, is_dates)
     return fig
 
 
