@@ -22,7 +22,15 @@ from .errors import CoreError
 from .forecast import ForecastConfig, Forecaster, as_series, check_levels, min_points
 from .train import EpochInfo
 
-__all__ = ["backtest", "BacktestResult", "backtest_origins"]
+__all__ = [
+    "backtest",
+    "BacktestResult",
+    "OriginResult",
+    "backtest_origins",
+    "backtest_origin",
+    "origin_config",
+    "collect",
+]
 
 
 @dataclass
@@ -52,6 +60,87 @@ def backtest_origins(n: int, horizon: int, n_origins: int) -> list[int]:
     return [n - j * horizon for j in range(n_origins, 0, -1)]
 
 
+@dataclass
+class OriginResult:
+    """What one origin of the backtest produced: the block's actuals, every method's forecast and scores."""
+
+    origin: int
+    actual: np.ndarray  # (H,)
+    forecasts: dict[str, Forecast]  # method -> Forecast
+    scores: dict[str, dict[str, float]]  # method -> metric -> value
+    fit_seconds: float
+    status: str
+    cancelled: bool = False  # the callback asked to stop during this origin's fit
+
+
+def origin_config(config: ForecastConfig, members: int | None = None) -> ForecastConfig:
+    """The config refitted at every origin: no test part (the block after the origin is the test) and, when
+    ``members`` is given, that many ensemble networks instead of ``config.ensemble``."""
+    cfg = dataclasses.replace(config, test_fraction=0.0)
+    if members is not None:
+        cfg = dataclasses.replace(cfg, ensemble=int(members))
+    return cfg.validate()
+
+
+def backtest_origin(
+    x: np.ndarray,
+    cfg_o: ForecastConfig,
+    origin: int,
+    levels: tuple[int, ...],
+    season_length: int,
+    callback: Callable[[EpochInfo], Any] | None = None,
+) -> OriginResult:
+    """Fit ``cfg_o`` on x[0 : o] only, forecast x[o : o + H], and score it with every baseline on that block.
+
+    One origin on its own, so a caller can keep finished origins (e.g. the app resumes a backtest that a
+    rerun interrupted). The result depends only on (x[0 : o + H], cfg_o, o, levels, m): fits are seeded.
+    """
+    H, m = cfg_o.horizon, int(season_length)
+    history, actual = x[:origin], x[origin : origin + H]
+    cancelled = False
+
+    def relay(info: EpochInfo) -> Any:
+        nonlocal cancelled
+        if callback is None:
+            return None
+        answer = callback(info)
+        if answer is False:
+            cancelled = True
+        return answer
+
+    t0 = time.perf_counter()
+    fc = Forecaster(cfg_o)
+    hist = fc.fit(history, callback=relay)
+    forecasts = {"model": fc.predict(H, levels)}
+    seconds = time.perf_counter() - t0
+    for name, base in default_baselines(m).items():
+        if history.size >= base.min_history():
+            forecasts[name] = base.fit(history).predict(H, levels)
+    scores = {
+        name: metrics.summary(actual, f.mean, history, m, {a: (f.lower[a], f.upper[a]) for a in levels})
+        for name, f in forecasts.items()
+    }
+    return OriginResult(origin, actual, forecasts, scores, seconds, hist.status, cancelled)
+
+
+def collect(origins: list[int], horizon: int, season_length: int, done: list[OriginResult]) -> BacktestResult:
+    """Assemble finished origins into a ``BacktestResult``; ``mean`` averages each metric over the origins
+    where the method could run (NaN-aware)."""
+    result = BacktestResult(origins=list(origins), horizon=horizon, season_length=season_length)
+    for r in done:
+        result.actuals.append(r.actual)
+        result.forecasts.append(r.forecasts)
+        result.per_origin.append(r.scores)
+        result.fit_seconds.append(r.fit_seconds)
+        result.statuses.append(r.status)
+    for name in result.per_origin[0]:
+        keys = result.per_origin[0][name].keys()
+        result.mean[name] = {
+            key: float(np.nanmean([s[name][key] for s in result.per_origin if name in s])) for key in keys
+        }
+    return result
+
+
 def backtest(
     values,
     config: ForecastConfig | None = None,
@@ -59,12 +148,16 @@ def backtest(
     levels=(80, 95),
     callback: Callable[[EpochInfo], Any] | None = None,
     season_length: int | None = None,
+    members: int | None = None,
 ) -> BacktestResult:
     """Rolling-origin evaluation of the forecaster configured by ``config`` against the baselines.
 
     ``config`` defaults to ``ForecastConfig.auto`` for the series; at each origin the test part is switched
-    off (the block after the origin is the test). ``callback`` receives each member's ``EpochInfo`` with
-    ``origin`` / ``origins`` set; returning False stops the whole backtest (the origins done so far are kept).
+    off (the block after the origin is the test). ``members`` overrides the ensemble size refitted at each
+    origin (None: ``config.ensemble``): one network per origin costs 1/ensemble of the time and scores a
+    single network, which is usually no better than the averaged ensemble (a conservative check).
+    ``callback`` receives each member's ``EpochInfo`` with ``origin`` / ``origins`` set; returning False
+    stops the whole backtest (the origins done so far are kept).
     """
     x = as_series(values)
     lv = check_levels(levels)
@@ -74,46 +167,17 @@ def backtest(
     k = int(n_origins)
     if k < 1:
         raise CoreError("errors.engine.bad_config", field="n_origins", value=str(n_origins))
-    cfg_o = dataclasses.replace(cfg, test_fraction=0.0).validate()
+    cfg_o = origin_config(cfg, members)
     origins = backtest_origins(x.size, H, k)
     if origins[0] < min_points(cfg_o):
         raise CoreError("errors.engine.too_short", n=int(x.size), needed=int(min_points(cfg_o) + k * H))
-    result = BacktestResult(origins=origins, horizon=H, season_length=m)
-    stopped = False
+    done: list[OriginResult] = []
     for j, o in enumerate(origins):
 
-        def relay(info: EpochInfo, j=j) -> Any:
-            nonlocal stopped
-            if callback is None:
-                return None
-            answer = callback(dataclasses.replace(info, origin=j, origins=k))
-            if answer is False:
-                stopped = True
-            return answer
+        def relay(info: EpochInfo, j: int = j) -> Any:
+            return callback(dataclasses.replace(info, origin=j, origins=k))
 
-        history, actual = x[:o], x[o : o + H]
-        t0 = time.perf_counter()
-        fc = Forecaster(cfg_o)
-        hist = fc.fit(history, callback=relay)
-        forecasts = {"model": fc.predict(H, lv)}
-        result.fit_seconds.append(time.perf_counter() - t0)
-        result.statuses.append(hist.status)
-        for name, base in default_baselines(m).items():
-            if history.size >= base.min_history():
-                forecasts[name] = base.fit(history).predict(H, lv)
-        scores = {
-            name: metrics.summary(actual, f.mean, history, m, {a: (f.lower[a], f.upper[a]) for a in lv})
-            for name, f in forecasts.items()
-        }
-        result.actuals.append(actual)
-        result.forecasts.append(forecasts)
-        result.per_origin.append(scores)
-        if stopped:
+        done.append(backtest_origin(x, cfg_o, o, lv, m, relay if callback else None))
+        if done[-1].cancelled:
             break
-    names = result.per_origin[0].keys()
-    for name in names:
-        keys = result.per_origin[0][name].keys()
-        result.mean[name] = {
-            key: float(np.nanmean([s[name][key] for s in result.per_origin if name in s])) for key in keys
-        }
-    return result
+    return collect(origins, H, m, done)

@@ -206,3 +206,37 @@ def test_backtest_refits_at_each_origin():
     assert len(res.per_origin) == 2 and set(res.mean) >= {"model", "seasonal_naive"}
     assert np.array_equal(res.actuals[1], x[138:150])
     assert res.ratio_to("seasonal_naive") > 0
+
+
+def test_backtest_one_origin_at_a_time_equals_the_whole_backtest():
+    """The app keeps finished origins and resumes: origin by origin must give exactly the same numbers."""
+    from lstm_core.backtest import backtest_origin, collect, origin_config
+
+    x = _series(150)
+    cfg = _cfg(epochs=3, ensemble=2)
+    whole = backtest(x, cfg, n_origins=2, season_length=12)
+    cfg_o = origin_config(cfg)
+    assert cfg_o.ensemble == 2 and cfg_o.test_fraction == 0.0
+    parts = [backtest_origin(x, cfg_o, o, (80, 95), 12) for o in whole.origins]
+    assert all(p.status == s for p, s in zip(parts, whole.statuses))
+    assert collect(whole.origins, 12, 12, parts).mean == whole.mean
+
+
+def test_backtest_members_refits_one_network_per_origin():
+    x = _series(150)
+    cfg = _cfg(epochs=3, ensemble=3)
+    seen = set()
+    res = backtest(x, cfg, n_origins=2, members=1, callback=lambda info: seen.add((info.origin, info.members)))
+    assert seen == {(0, 1), (1, 1)}  # one network at each origin, whatever cfg.ensemble says
+    from lstm_core.backtest import backtest_origin, origin_config
+
+    one = backtest_origin(x, origin_config(cfg, 1), res.origins[0], (80, 95), 12)
+    assert one.scores == res.per_origin[0]
+    with pytest.raises(CoreError):
+        origin_config(cfg, 0)
+
+
+def test_backtest_stops_when_the_callback_says_so():
+    x = _series(150)
+    res = backtest(x, _cfg(epochs=3), n_origins=3, callback=lambda info: False)
+    assert len(res.per_origin) == 1 and res.statuses == ["cancelled"] and "model" in res.mean
