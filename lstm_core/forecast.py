@@ -32,7 +32,7 @@ from .io import load_arrays, save_arrays
 from .linear import Linear
 from .recurrent import GRU, LSTM, RNN
 from .scaling import Scaler
-from .train import BatchInfo, EpochInfo, History, SequenceRegressor, TrainConfig, fit_model
+from .train import BatchInfo, EpochInfo, History, SequenceRegressor, TrainConfig, fit_model, loss_fn
 from .windows import chronological_split, make_windows
 
 __all__ = ["ForecastConfig", "Forecaster", "Forecast", "FitHistory", "min_points"]
@@ -223,6 +223,7 @@ class ForecastConfig:
 
 FORMAT = "lstm-lab-forecaster"
 FORMAT_VERSION = 1
+REFERENCE_FLOOR = 1e-2  # smallest L_ref (scaled units, ~ an RMS error of 0.1 s): see Forecaster.reference_loss
 _NETS = {"lstm": LSTM, "gru": GRU, "rnn": RNN}
 
 
@@ -326,7 +327,7 @@ class Forecaster:
         """Trainable numbers in one ensemble member (net + head)."""
         return (self.models[0] if self.models else self._build(0)).num_parameters()
 
-    def _train_config(self, member: int) -> TrainConfig:
+    def _train_config(self, member: int, reference_loss: float | None = None) -> TrainConfig:
         cfg = self.config
         return TrainConfig(
             epochs=cfg.epochs,
@@ -340,7 +341,19 @@ class Forecaster:
             patience=cfg.patience,
             schedule=cfg.schedule,
             seed=cfg.seed + 1000 * member,
+            reference_loss=reference_loss,
         )
+
+    def reference_loss(self, Y: np.ndarray) -> float:
+        """L_ref for the divergence test: the training loss of the trivial forecast Ŷ' = 0 on scaled targets Y'.
+
+        In scaled units 0 means "the window's anchor" (its last value by default, the season before in
+        "seasonal" mode), so a run whose loss stays far above L_ref does worse than doing nothing. Floored at
+        ``REFERENCE_FLOOR`` so that a series the trivial forecast fits exactly (a constant) does not turn
+        every small error into "divergence".
+        """
+        loss, _ = loss_fn(self.config.loss, self.config.huber_delta)(np.zeros_like(Y), Y)
+        return max(float(loss), REFERENCE_FLOOR)
 
     def _xy(self, values: np.ndarray, start: int, end: int):
         w = make_windows(values, self.config.window, self.model_horizon, start, end)
@@ -370,6 +383,7 @@ class Forecaster:
         self.scaler = Scaler(cfg.scaling, season_length=cfg.season_length).fit(x[:train_end])
         X, Y = self._xy(x, 0, train_end)
         Xv, Yv = self._xy(x, train_end, val_end)
+        reference = self.reference_loss(Y)
         t0 = time.perf_counter()
         self.models = []
         histories: list[History] = []
@@ -377,7 +391,7 @@ class Forecaster:
             model = self._build(k)
             self.models.append(model)  # live while it trains, so a callback can already call self.trace()
             h = fit_model(
-                model, X, Y, Xv, Yv, self._train_config(k), callback, batch_callback,
+                model, X, Y, Xv, Yv, self._train_config(k, reference), callback, batch_callback,
                 member=k, members=cfg.ensemble, forecaster=self,
             )
             if h.epochs_run == 0 and k > 0:

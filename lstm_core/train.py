@@ -12,8 +12,13 @@ copied aside and restored at the end, whatever the reason training stopped:
 - "completed": every epoch ran;
 - "early_stopped": ``patience`` epochs without improvement;
 - "cancelled": a callback returned ``False`` or raised ``StopTraining``;
-- "diverged": a loss or gradient became NaN/inf, or the epoch loss exploded above
-  ``divergence_factor`` × the best training loss. Nothing is raised: the last good weights are kept.
+- "diverged": a loss or gradient became NaN/inf, the epoch loss exploded above ``divergence_factor`` × the
+  best training loss, or (with a ``reference_loss``) the epoch's training loss L exceeded
+  ``reference_factor`` × L_ref, where L_ref is the loss of a trivial forecast the caller knows (the
+  forecaster passes predicting 0 in scaled units, i.e. repeating the window's anchor). The last test catches
+  a learning rate so large (say 10 with AdamW and clipping) that the loss stays finite but tens of times
+  worse than doing nothing, which the 10⁴ factor misses. Nothing is raised: the last good weights are kept
+  and ``message_key``/``message_params`` say which test fired.
 """
 
 from __future__ import annotations
@@ -65,6 +70,8 @@ class TrainConfig:
     seed: int = 0  # shuffling seed
     shuffle: bool = True  # shuffle examples every epoch
     divergence_factor: float = 1e4  # epoch loss above this × the best training loss counts as divergence
+    reference_loss: float | None = None  # L_ref, loss of a trivial forecast on (X, Y); None disables the test
+    reference_factor: float = 8.0  # epoch training loss above this × L_ref counts as divergence
 
 
 @dataclass
@@ -254,6 +261,11 @@ def fit_model(
         Y_val = np.ascontiguousarray(Y_val, dtype=dtype)
     if X.shape[0] == 0:
         raise CoreError("errors.engine.too_short", n=0, needed=1)
+    if cfg.reference_loss is not None and not (math.isfinite(cfg.reference_loss) and cfg.reference_loss > 0):
+        raise CoreError("errors.engine.bad_config", field="reference_loss", value=str(cfg.reference_loss))
+    if not (math.isfinite(cfg.reference_factor) and cfg.reference_factor > 0):
+        raise CoreError("errors.engine.bad_config", field="reference_factor", value=str(cfg.reference_factor))
+    ref_limit = math.inf if cfg.reference_loss is None else cfg.reference_factor * cfg.reference_loss
 
     opt = make_optimizer(cfg.optimizer, model.params, cfg.learning_rate, cfg.weight_decay, cfg.momentum)
     if cfg.schedule == "cosine":
@@ -270,6 +282,7 @@ def fit_model(
     since_best = 0
     t0 = time.perf_counter()
     stop_reason = None
+    above_reference: float | None = None  # the epoch loss that failed the reference test, if one did
     epoch = 0
 
     def cancelled(result: Any) -> bool:
@@ -309,6 +322,9 @@ def fit_model(
                 math.isfinite(best_train) and train_loss > cfg.divergence_factor * max(best_train, 1e-12)
             ):
                 stop_reason = "diverged"
+                break
+            if train_loss > ref_limit:
+                stop_reason, above_reference = "diverged", train_loss
                 break
             best_train = min(best_train, train_loss)
             try:
@@ -363,5 +379,9 @@ def fit_model(
     hist.status = stop_reason or "completed"
     hist.message_key = f"engine.status.{hist.status}"
     hist.message_params = {"epoch": epoch, "epochs": cfg.epochs, "best_epoch": hist.best_epoch}
+    if above_reference is not None:
+        hist.message_key = "engine.status.diverged_reference"
+        hist.message_params.update(loss=above_reference, reference=cfg.reference_loss,
+                                   factor=cfg.reference_factor, ratio=above_reference / cfg.reference_loss)
     hist.fit_seconds = time.perf_counter() - t0
     return hist

@@ -111,6 +111,10 @@ def test_divergence_message_and_the_last_good_model_is_kept():
     _set(at, learning_rate=10.0)
     job = _train(at)
     assert job.status == "diverged" and job.diverged["epoch"] == 1
+    hist = job.result.history  # the engine made the call; the job only reads it
+    assert hist.message_key == "engine.status.diverged_reference" and hist.message_params["epoch"] == 1
+    assert job.diverged["loss"] > 8 * job.diverged["reference"]
+    assert not hasattr(trainer, "DIVERGE_RATIO")
     assert at.session_state[state.MODEL] is good  # the model trained before stays
     errors = [e.value for e in at.error]
     assert any(translate("en", "train.status.kept_previous") in e for e in errors), errors

@@ -11,16 +11,14 @@ each browser session has its own and nothing is shared.
 While training, every ``stride`` epochs the job records what the gates do on a fixed probe window
 (``state.ReplayBuffer``) for the Training-replay page.
 
-Divergence: the engine flags NaN/inf and losses 10⁴ × above the best; a learning rate like 10 instead makes
-the loss jump to tens of times the loss of the trivial forecast and stay there. The job therefore also stops
-a run whose training loss exceeds ``DIVERGE_RATIO`` × the loss of predicting 0 in scaled units (repeating the
-window's anchor, e.g. its last value) and reports it as diverged.
+Divergence is the engine's call (``lstm_core.train``: NaN/inf, or a training loss above
+``reference_factor`` × the loss of the trivial forecast that ``Forecaster.fit`` passes): the job only reads
+the status and its parameters from the history, so the app, the CLI and notebooks agree on what diverged.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import threading
 import time
 import uuid
@@ -31,13 +29,10 @@ import numpy as np
 
 from lstm_core.errors import CoreError
 from lstm_core.forecast import ForecastConfig, Forecaster
-from lstm_core.scaling import Scaler
-from lstm_core.train import loss_fn
-from lstm_core.windows import chronological_split, make_windows
+from lstm_core.windows import chronological_split
 from ui import state
 from ui.plots.colors import GATES_BY_CELL, cell_range
 
-DIVERGE_RATIO = 8.0  # training loss above this × the trivial forecast's loss counts as divergence
 APP_ENSEMBLE = 1  # the app trains one network: the one whose gates the learner watches
 REPLAY_BUDGET_BYTES = 24_000_000  # replay snapshots of one run stay under this (a big bidirectional stack has fewer)
 
@@ -118,10 +113,9 @@ class TrainingJob:
         self.collected = False  # True once the page has taken its model into the session
         self.evaluation: dict | None = None
         self.error: Exception | None = None
-        self.diverged: dict | None = None  # {"epoch", "loss", "reference"} when the app's guard stopped it
+        self.diverged: dict | None = None  # {"epoch", "loss", "reference"} when the engine's reference test fired
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._reference = self._trivial_loss()
         self.replay = self._new_replay(loaded)
         self._thread = threading.Thread(target=self._run, name=f"lstm-lab-train-{self.id}", daemon=True)
 
@@ -156,20 +150,6 @@ class TrainingJob:
         return (self.finished or time.perf_counter()) - self.started
 
     # -- the run --------------------------------------------------------------------------------------
-    def _trivial_loss(self) -> float:
-        """Training loss of predicting 0 in scaled units (= repeating the window's anchor): the guard's yardstick."""
-        cfg = self.config
-        try:
-            train_end, _ = chronological_split(self.values.size, cfg.val_fraction, cfg.test_fraction)
-            Hm = cfg.horizon if cfg.strategy == "direct" else 1
-            w = make_windows(self.values, cfg.window, Hm, 0, train_end)
-            scaler = Scaler(cfg.scaling).fit(self.values[:train_end])
-            _, Ys, _ = scaler.transform(w.X, w.Y)  # (N, Hm)
-            loss, _ = loss_fn(cfg.loss, cfg.huber_delta)(np.zeros_like(Ys), Ys)
-            return max(float(loss), 1e-6)
-        except (CoreError, ValueError):  # too short: fit() reports it properly
-            return math.inf
-
     def _new_replay(self, loaded: state.LoadedSeries) -> state.ReplayBuffer | None:
         cfg = self.config
         try:
@@ -221,10 +201,6 @@ class TrainingJob:
                        None if info.val_loss is None else float(info.val_loss), info.elapsed_s, info.eta_s)
         with self._lock:
             self.rows.append(row)
-        loss = row.train_loss
-        if not math.isfinite(loss) or loss > DIVERGE_RATIO * self._reference:
-            self.diverged = {"epoch": info.epoch, "loss": loss, "reference": self._reference}
-            return False
         self._record(info)
         return not self._stop.is_set()
 
@@ -235,8 +211,12 @@ class TrainingJob:
         try:
             fc = Forecaster(self.config)
             hist = fc.fit(self.values, callback=self._on_epoch, batch_callback=self._on_batch)
-            status = "diverged" if self.diverged is not None else hist.status
+            status = hist.status
             self.message_params = dict(hist.message_params)
+            if hist.message_key == "engine.status.diverged_reference":
+                p = hist.message_params
+                self.diverged = {"epoch": int(p["epoch"]), "loss": float(p["loss"]),
+                                 "reference": float(p["reference"])}
             model = state.TrainedModel(forecaster=fc, history=hist, config=self.config, data_key=self.data_key)
             self.result = model
             # a run that blew up, or was stopped before one epoch ended, does not replace a model trained
@@ -434,8 +414,12 @@ def status_message(job: TrainingJob, lang: str) -> None:
         else:
             text = translate(lang, "train.status.diverged_nan", epoch=p.get("epoch", len(job.rows)),
                              lr=f"{job.config.learning_rate:g}")
-        kept = (translate(lang, "train.status.kept_previous") if job.kept_previous
-                else translate(lang, "train.status.kept_run", best_epoch=best))
+        if job.kept_previous:
+            kept = translate(lang, "train.status.kept_previous")
+        elif job.untrained:
+            kept = translate(lang, "train.status.diverged_no_model")
+        else:
+            kept = translate(lang, "train.status.kept_run", best_epoch=best)
         st.error(f"{text} {kept}", icon=":material/trending_up:")
     elif job.status == "early_stopped":
         st.success(translate(lang, "train.status.early_stopped", epoch=len(job.rows), best_epoch=best),
