@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -330,6 +331,19 @@ class TrainedModel:
         """True if this model was trained on data other than ``loaded`` (default: the current series)."""
         loaded = loaded if loaded is not None else get_series()
         return self.data_key != loaded.key
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """Hash of the settings, the data and member 0's weights: equal fingerprints, equal gates on equal windows.
+
+        The pages' caches of traces and runs are keyed by it (the weights never change after training).
+        """
+        h = hashlib.sha1(self.config.to_json().encode())
+        h.update(self.data_key.encode())
+        for name, value in sorted(self.forecaster.models[0].params.items()):
+            h.update(name.encode())
+            h.update(np.ascontiguousarray(value).tobytes())
+        return h.hexdigest()[:16]
 
 
 def get_model(allow_stale: bool = False) -> TrainedModel | None:

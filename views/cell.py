@@ -8,8 +8,6 @@ per (model, window, layer, direction) and cached; stepping, the unit picker and 
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import streamlit as st
 
@@ -36,13 +34,6 @@ TERMS = {"forget": "forget_gate", "input": "input_gate", "output": "output_gate"
 lang = current_lang()
 
 
-def model_signature(model: state.TrainedModel) -> str:
-    """Fingerprint of the trained weights (member 0) and data: the cache key of its traces."""
-    h = hashlib.sha1(model.data_key.encode())
-    for name, arr in sorted(model.forecaster.models[0].params.items()):
-        h.update(name.encode())
-        h.update(np.ascontiguousarray(arr).tobytes())
-    return h.hexdigest()[:16]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -182,7 +173,7 @@ try:
             end = len(values)
         offset = end - W
         window = values[offset:end]
-        arrs = trained_arrays(model_signature(model), model, window, int(layer), direction)
+        arrs = trained_arrays(model.fingerprint, model, window, int(layer), direction)
         st.success(t("cell.source_trained", kind=kind, hidden=cfg.hidden_size, W=W), icon=":material/school:")
     else:
         x = demo_input(values)

@@ -7,8 +7,6 @@ window rule). Both runs are cached per (model, window, clamp); the controls and 
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -35,13 +33,6 @@ NETS = {"LSTM": LSTM, "GRU": GRU}
 lang = current_lang()
 
 
-def model_signature(model: state.TrainedModel) -> str:
-    """Fingerprint of the trained weights (member 0) and data: the cache key of its runs."""
-    h = hashlib.sha1(model.data_key.encode())
-    for name, arr in sorted(model.forecaster.models[0].params.items()):
-        h.update(name.encode())
-        h.update(np.ascontiguousarray(arr).tobytes())
-    return h.hexdigest()[:16]
 
 
 def make_clamp(gate: str, value: float, units: tuple[int, ...] | None, steps: tuple[int, int]) -> Clamp:
@@ -157,7 +148,7 @@ def what_if() -> None:
     steps = (int(first), int(last) + 1)
     try:
         if use_trained:
-            res = trained_runs(model_signature(model), model, window, gate, float(value), units, steps)
+            res = trained_runs(model.fingerprint, model, window, gate, float(value), units, steps)
         else:
             res = demo_runs(kind, x_demo, gate, float(value), units, steps)
     except CoreError as exc:
