@@ -63,8 +63,8 @@ current = st.navigation(sections)
 
 widgets.language_and_classroom()
 widgets.sync_query_params()  # after st.navigation: the menu clears the query string on a page switch
-status = st.sidebar.container()  # filled after the page ran, so it shows what the page just loaded or trained
-try:
-    current.run()
-finally:
-    widgets.status_box(status)
+# The status is drawn after the page ran, so it shows what the page just loaded or trained; a page that ends early
+# draws it in widgets.stop_page() (nothing drawn after st.stop() reaches the browser).
+st.session_state[state.STATUS_SLOT] = [st.sidebar.container(), False]
+current.run()
+widgets.draw_status()

@@ -26,6 +26,7 @@ import streamlit as st
 LANG = "lang"  # "pt-BR" | "en"
 CLASSROOM = "classroom"  # bool: larger type, advanced controls hidden
 PAGES = "nav.pages"  # tuple of app.NavItem registered this run (Home lists them as links)
+STATUS_SLOT = "nav.status_slot"  # [sidebar container, drawn?] of this run: widgets.draw_status fills it once
 
 # --- data (views/data.py) and every page that reads the series --------------------------------------
 SERIES = "data.series"  # LoadedSeries: the series every page works on

@@ -10,7 +10,7 @@ falls back to English, so ``set_value`` then fails in a pt-BR test. Bind the lan
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -117,6 +117,25 @@ def series_name(loaded: state.LoadedSeries, lang: str | None = None) -> str:
     if loaded.source == "synthetic":
         return translate(lang, f"synthetic.generators.{loaded.ref.get('generator')}.label")
     return loaded.name
+
+
+def draw_status() -> None:
+    """Fill this run's sidebar status slot (made by app.py) once: at the end of the page, or just before it stops.
+
+    Anything drawn after ``st.stop()`` is dropped, so a page that ends early calls ``stop_page()`` instead.
+    """
+    slot = st.session_state.get(state.STATUS_SLOT)
+    if slot is None or slot[1]:
+        return
+    slot[1] = True
+    status_box(slot[0])
+
+
+def stop_page() -> NoReturn:
+    """``st.stop()`` for pages: the sidebar status is drawn first, so it is there on every page."""
+    draw_status()
+    st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover - st.stop() never returns in a script run
 
 
 def status_box(slot=None) -> None:

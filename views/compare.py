@@ -32,7 +32,7 @@ try:
     base = cplots.default_config(n, m)
 except CoreError as exc:
     widgets.show_error(exc)
-    st.stop()
+    widgets.stop_page()
 
 # --- controls --------------------------------------------------------------------------------------------
 cols = st.columns(len(VARIANTS))
@@ -148,10 +148,10 @@ if run and chosen:
 results = st.session_state.get(state.COMPARE_RESULTS)
 if results is None:
     st.info(t("compare.no_results"), icon=":material/info:")
-    st.stop()
+    widgets.stop_page()
 if results["data_key"] != loaded.key:
     st.warning(t("compare.stale"), icon=":material/warning:")
-    st.stop()
+    widgets.stop_page()
 
 st.subheader(t("compare.table_title"))
 agg = cplots.aggregate(results["runs"], results["baselines"])

@@ -43,7 +43,7 @@ st.caption(t("gates.intro"))
 if job is not None and not job.done:
     st.info(t("gates.training_now"), icon=":material/hourglass_top:")
     trainer.live_panel(job, lang, key="gates")
-    st.stop()
+    widgets.stop_page()
 
 model = state.get_model()
 if model is None:
@@ -57,7 +57,7 @@ if model is None:
             widgets.show_error(exc)
     st.page_link("views/train.py", label=t("gates.to_train"), icon=":material/model_training:",
                  query_params=widgets.page_params())
-    st.stop()
+    widgets.stop_page()
 
 cfg = model.config
 values = loaded.series.to_numpy(dtype=np.float64)
@@ -91,7 +91,7 @@ try:
     view = trainer.cached_trace(model, model_key, start, end, values, index)
 except CoreError as exc:
     widgets.show_error(exc)
-    st.stop()
+    widgets.stop_page()
 
 
 # --- reading the picture ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def no_replay() -> None:
                  query_params=widgets.page_params())
 
 
-# (no st.stop() on this page: app.py draws the sidebar status after the page returns)
+# (no widgets.stop_page() on this page: app.py draws the sidebar status after the page returns)
 buf = state.get_replay()
 snaps = [] if buf is None else list(buf.snapshots)  # a copy: the training thread may still append
 job = st.session_state.get(state.TRAIN_JOB)

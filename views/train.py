@@ -150,23 +150,23 @@ if clicked:
 
 if running:
     trainer.live_panel(job, lang, key="train")
-    st.stop()
+    widgets.stop_page()
 
 # --- results ------------------------------------------------------------------------------------------
 if job is None:
     st.info(t("train.none_yet"), icon=":material/school:")
-    st.stop()
+    widgets.stop_page()
 if job.data_key != loaded.key:
     st.info(t("train.other_data"), icon=":material/info:")
-    st.stop()
+    widgets.stop_page()
 
 trainer.status_message(job, lang)
 if job.status == "failed":
-    st.stop()
+    widgets.stop_page()
 
 kept = job.kept_model
 if kept is None:
-    st.stop()
+    widgets.stop_page()
 rows = job.progress()
 hist = job.result.history if job.result is not None else None
 st.subheader(t("train.loss_title"))
@@ -180,7 +180,7 @@ st.caption(t("train.run_summary", epochs=len(rows), seconds=fmt_num(job.elapsed(
 
 ev = job.evaluation
 if ev is None or not ev.get("parts"):
-    st.stop()
+    widgets.stop_page()
 st.subheader(t("train.fit_title"))
 st.caption(t("train.fit_help"))
 widgets.show_figure(fit_figure(loaded.series.to_numpy(dtype=float), loaded.series.index, ev, lang=lang),

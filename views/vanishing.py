@@ -154,7 +154,7 @@ if not classroom:
 cfg = current_config()
 
 # --- part 1: the untrained networks ---------------------------------------------------------------
-# (no st.stop() on this page: app.py draws the sidebar status after the page returns)
+# (no widgets.stop_page() on this page: app.py draws the sidebar status after the page returns)
 st.header(t("vanishing.init.header"))
 st.markdown(t("vanishing.init.explain"))
 try:
