@@ -28,6 +28,7 @@ __all__ = [
     "OriginResult",
     "backtest_origins",
     "backtest_origin",
+    "backtest_plan",
     "origin_config",
     "collect",
 ]
@@ -141,6 +142,34 @@ def collect(origins: list[int], horizon: int, season_length: int, done: list[Ori
     return result
 
 
+def backtest_plan(
+    values,
+    config: ForecastConfig | None = None,
+    n_origins: int = 3,
+    levels=(80, 95),
+    season_length: int | None = None,
+    members: int | None = None,
+) -> tuple[np.ndarray, ForecastConfig, list[int], tuple[int, ...], int]:
+    """Check the inputs of a backtest and return (x, config per origin, origins, levels, m) without fitting.
+
+    Raises ``CoreError`` (``bad_config`` for k < 1, ``too_short`` when the first origin leaves too little
+    history), so a caller running origins one by one gets the same errors as ``backtest``.
+    """
+    x = as_series(values)
+    lv = check_levels(levels)
+    m = int(season_length or (config.season_length if config else 1))
+    cfg = config or ForecastConfig.auto(x.size, m)
+    k = int(n_origins)
+    if k < 1:
+        raise CoreError("errors.engine.bad_config", field="n_origins", value=str(n_origins))
+    cfg_o = origin_config(cfg, members)
+    origins = backtest_origins(x.size, cfg_o.horizon, k)
+    needed = min_points(cfg_o)
+    if origins[0] < needed:
+        raise CoreError("errors.engine.too_short", n=int(x.size), needed=int(needed + k * cfg_o.horizon))
+    return x, cfg_o, origins, lv, m
+
+
 def backtest(
     values,
     config: ForecastConfig | None = None,
@@ -159,18 +188,8 @@ def backtest(
     ``callback`` receives each member's ``EpochInfo`` with ``origin`` / ``origins`` set; returning False
     stops the whole backtest (the origins done so far are kept).
     """
-    x = as_series(values)
-    lv = check_levels(levels)
-    m = int(season_length or (config.season_length if config else 1))
-    cfg = config or ForecastConfig.auto(x.size, m)
-    H = cfg.horizon
-    k = int(n_origins)
-    if k < 1:
-        raise CoreError("errors.engine.bad_config", field="n_origins", value=str(n_origins))
-    cfg_o = origin_config(cfg, members)
-    origins = backtest_origins(x.size, H, k)
-    if origins[0] < min_points(cfg_o):
-        raise CoreError("errors.engine.too_short", n=int(x.size), needed=int(min_points(cfg_o) + k * H))
+    x, cfg_o, origins, lv, m = backtest_plan(values, config, n_origins, levels, season_length, members)
+    H, k = cfg_o.horizon, len(origins)
     done: list[OriginResult] = []
     for j, o in enumerate(origins):
 

@@ -179,3 +179,83 @@ def test_classroom_hides_settings_and_bad_link_is_an_error():
     assert_no_missing_keys(at)
     bad = _open_link({"src": "bundled", "ds": "no_such_series"}, "en")
     assert any(translate("en", "errors.data.unknown_dataset", id="no_such_series") == e.value for e in bad.error)
+
+
+def _visible(at: AppTest) -> str:
+    return " ".join(str(e.value) for kind in ("caption", "success", "warning") for e in at.get(kind))
+
+
+def test_chart_and_downloads_come_before_the_backtest_which_resumes(monkeypatch):
+    """The forecast is on screen while the backtest runs: a backtest stopped after its first origin leaves
+    the chart, the downloads and the stored fit; the next rerun refits only the origins not done yet."""
+    import lstm_core.backtest as engine
+
+    real = engine.backtest_origin
+    calls: list[int] = []
+
+    def first_then_stop(x, cfg_o, origin, *args, **kwargs):
+        calls.append(origin)
+        if len(calls) > 1:
+            raise RuntimeError("backtest interrupted")
+        return real(x, cfg_o, origin, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "backtest_origin", first_then_stop)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in {"lang": "en", **LINK, "ens": "2", "seed": "11"}.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(PAGE).run()
+    assert at.exception and calls == [102, 108], "the second origin was interrupted (details are redacted)"
+    assert len(at.get("plotly_chart")) == 1 and len(at.get("download_button")) == 3
+    run = _run(at)
+    assert run["backtest"] is None and run["backtest_pending"] and run["config"].ensemble == 2
+    fc = run["forecaster"]
+
+    calls.clear()
+    monkeypatch.setattr(engine, "backtest_origin", lambda *a, **kw: calls.append(a[2]) or real(*a, **kw))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    run = _run(at)
+    assert run["forecaster"] is fc, "the fit was kept, not redone"
+    assert len(calls) == 2 and calls == [108, 114], "only the two origins not finished were refitted"
+    assert run["backtest"]["origins"] == 3 and run["backtest"]["members"] == 1
+    assert translate("en", "forecast.backtest_single", members=2) in _visible(at)
+    assert_no_missing_keys(at)
+
+
+def test_language_switch_and_zoom_never_refit_and_a_second_session_reuses_the_backtest(monkeypatch):
+    import lstm_core.backtest as engine
+    from lstm_core.forecast import Forecaster
+
+    query = {**LINK, "seed": "12"}
+    at = _open_link(query, "en")
+    run = _run(at)
+    bt = run["backtest"]
+    assert bt is not None and "mean" in bt
+
+    counts = {"fit": 0, "origin": 0}
+    real_fit, real_origin = Forecaster.fit, engine.backtest_origin
+
+    def counted_fit(self, *a, **kw):
+        counts["fit"] += 1
+        return real_fit(self, *a, **kw)
+
+    def counted_origin(*a, **kw):
+        counts["origin"] += 1
+        return real_origin(*a, **kw)
+
+    monkeypatch.setattr(Forecaster, "fit", counted_fit)
+    monkeypatch.setattr(engine, "backtest_origin", counted_origin)
+    at.sidebar.radio(key="_w.lang").set_value("pt-BR").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.slider(key="forecast.show_last").set_value(60).run()
+    assert not at.exception
+    assert counts == {"fit": 0, "origin": 0}
+    assert _run(at) is run and run["backtest"] is bt
+    text, _ = __import__("ui.plots.forecast", fromlist=["verdict"]).verdict(bt["mean"], "pt-BR", "LSTM")
+    assert text in _visible(at), "the verdict is shown again, now in Portuguese"
+
+    # another session opening the same link fits its own forecast, but the backtest's origins are shared
+    other = _open_link(query, "en")
+    assert counts == {"fit": 1, "origin": 0}
+    assert _run(other)["backtest"]["mean"] == bt["mean"]
