@@ -36,10 +36,11 @@ except CoreError as exc:
 
 # --- controls --------------------------------------------------------------------------------------------
 cols = st.columns(len(VARIANTS))
+for name in VARIANTS:
+    state.init(state.compare_model_key(name), True)  # through session state only: no value= on the widget too
 chosen = [
     name for col, name in zip(cols, VARIANTS)
-    if col.toggle(t(f"compare.model.{name}"), value=state.init(state.compare_model_key(name), True),
-                  key=state.compare_model_key(name), help=t(f"compare.model_help.{name}"))
+    if col.toggle(t(f"compare.model.{name}"), key=state.compare_model_key(name), help=t(f"compare.model_help.{name}"))
 ]
 epochs = state.init(state.COMPARE_EPOCHS, int(base.epochs))
 hidden = state.init(state.COMPARE_HIDDEN, int(base.hidden_size))
