@@ -5,8 +5,11 @@
 1. Compare: the four models (LSTM, GRU, bidirectional LSTM, RNN) trained one after the other, one seed each,
    with ``ui.plots.compare.default_config`` on a 300-point seasonal series (period 12), plus each model's
    evaluation on validation and test (what one press of "Train and compare" does).
-2. Forecast: ``ForecastConfig.auto`` for a 1,000-point seasonal series with no test part (fit on all of the
-   history, the page's default), then the H-step forecast; and, separately, the default 3-origin backtest.
+2. Forecast, the page's own path (``views/forecast.py``) on a 1,000-point seasonal series and on the app's
+   default bundled series: one BLAS thread (``ui.trainer.single_blas_thread``), ``ForecastConfig.auto`` with
+   no test part, fit + H-step forecast + in-sample fit line (= time to chart), then the default 3-origin
+   backtest with one network per origin (``members=1``; time to verdict = chart + backtest). ``--before``
+   also times the backtest as it was before issue #7 (every origin refits the whole ensemble).
 
 Figures are wall-clock seconds on this machine (shared CPUs make them noisy: run once when the machine is quiet).
 """
@@ -20,10 +23,15 @@ import time
 
 import numpy as np
 
+import datasets
 from datasets import synthetic
 from lstm_core.backtest import backtest
 from lstm_core.forecast import ForecastConfig, Forecaster
+from ui import state
 from ui.plots import compare as cplots
+from ui.trainer import single_blas_thread
+
+BACKTEST_MEMBERS = 1  # as views/forecast.py (a page script cannot be imported: it draws when run)
 
 
 def _series(n: int) -> np.ndarray:
@@ -47,36 +55,64 @@ def compare_four(n: int = 300, epochs: int | None = None) -> dict[str, float]:
     return out
 
 
-def forecast_fit(n: int = 1000, epochs: int | None = None, origins: int = 3) -> tuple[float, float, ForecastConfig]:
-    """(fit + forecast seconds, backtest seconds, config) with the Forecast page's defaults on an n-point series."""
-    x = _series(n)
-    cfg = dataclasses.replace(ForecastConfig.auto(n, 12), test_fraction=0.0).validate()
+def forecast_page(x: np.ndarray, m: int, epochs: int | None = None, origins: int = 3,
+                  before: bool = False) -> dict:
+    """Seconds of the Forecast page's steps on ``x``: fit, time to chart, time to verdict (and the old backtest)."""
+    single_blas_thread()  # what the page does before fitting
+    cfg = dataclasses.replace(ForecastConfig.auto(x.size, m), test_fraction=0.0).validate()
     if epochs:
         cfg = dataclasses.replace(cfg, epochs=epochs)
+    out: dict = {"config": cfg}
     t0 = time.perf_counter()
     fc = Forecaster(cfg)
     fc.fit(x)
+    out["fit"] = time.perf_counter() - t0
     fc.predict(cfg.horizon)
-    fit_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    backtest(x, cfg, n_origins=origins, season_length=12)
-    return fit_s, time.perf_counter() - t0, cfg
+    fc.paths(x, np.arange(cfg.window, x.size), 1)  # the chart's in-sample line
+    out["chart"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    backtest(x, cfg, n_origins=origins, season_length=m, members=BACKTEST_MEMBERS)
+    out["backtest"] = time.perf_counter() - t1
+    out["verdict"] = out["chart"] + out["backtest"]
+    if before:
+        t1 = time.perf_counter()
+        backtest(x, cfg, n_origins=origins, season_length=m)
+        out["backtest_before"] = time.perf_counter() - t1
+    return out
+
+
+def _print_forecast(title: str, r: dict, origins: int) -> None:
+    cfg = r["config"]
+    print(f"Forecast, {title} (window {cfg.window}, horizon {cfg.horizon}, {cfg.ensemble} networks, "
+          f"up to {cfg.epochs} epochs, hidden {cfg.hidden_size}):")
+    print(f"  fit                 {r['fit']:6.1f} s")
+    print(f"  time to chart       {r['chart']:6.1f} s  (fit + forecast + in-sample line)")
+    print(f"  backtest            {r['backtest']:6.1f} s  ({origins} origins, {BACKTEST_MEMBERS} network each)")
+    print(f"  time to verdict     {r['verdict']:6.1f} s")
+    if "backtest_before" in r:
+        print(f"  backtest, before #7 {r['backtest_before']:6.1f} s  ({origins} origins, {cfg.ensemble} networks each)"
+              f" -> verdict at {r['chart'] + r['backtest_before']:.1f} s")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="2 epochs everywhere (checks the script runs)")
+    ap.add_argument("--before", action="store_true", help="also time the whole-ensemble backtest (pre-#7)")
+    ap.add_argument("--forecast-only", action="store_true", help="skip the Compare figures")
     args = ap.parse_args()
     epochs = 2 if args.quick else None
     print(f"cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f}")
-    print("Compare, defaults, 300-point series:")
-    per = compare_four(300, epochs)
-    print(f"  total   {sum(per.values()):6.1f} s")
-    fit_s, bt_s, cfg = forecast_fit(1000, epochs)
-    print(f"Forecast, defaults, 1,000-point series (window {cfg.window}, horizon {cfg.horizon}, "
-          f"{cfg.ensemble} networks, up to {cfg.epochs} epochs, hidden {cfg.hidden_size}):")
-    print(f"  fit + forecast {fit_s:6.1f} s")
-    print(f"  backtest (3 origins) {bt_s:6.1f} s")
+    if not args.forecast_only:
+        print("Compare, defaults, 300-point series:")
+        per = compare_four(300, epochs)
+        print(f"  total   {sum(per.values()):6.1f} s")
+    r = forecast_page(_series(1000), 12, epochs, before=args.before)
+    _print_forecast("defaults, 1,000-point series", r, 3)
+    ds = state.default_dataset_id()
+    loaded = datasets.load(ds)
+    m = int(datasets.info(ds).season_length)
+    r = forecast_page(loaded.to_numpy(dtype=float), m, epochs, before=args.before)
+    _print_forecast(f"defaults, app's default series '{ds}' ({loaded.size} points, m = {m})", r, 3)
 
 
 if __name__ == "__main__":
