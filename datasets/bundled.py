@@ -32,7 +32,7 @@ class SeriesInfo:
     season_length: int
     unit: dict[str, str]
     source: str
-    licence: str
+    licence: dict[str, str]
     url_or_package: str
     file: str
 

@@ -20,7 +20,8 @@ def test_catalog_covers_required_frequencies_and_licences():
     for s in cat:
         for text in (s.name, s.description, s.unit):
             assert set(text) == {"pt-BR", "en"} and all(v.strip() for v in text.values())
-        assert s.licence and s.source and s.url_or_package
+        assert s.source and s.url_or_package
+        assert set(s.licence) == {"en", "pt-BR"} and all(s.licence.values())
         assert (Path(datasets.bundled.DATA_DIR) / s.file).stat().st_size < 200_000
 
 

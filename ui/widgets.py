@@ -29,6 +29,8 @@ h2 { font-size: 2.1rem !important; }
 h3 { font-size: 1.7rem !important; }
 [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 1.6rem !important; }
+/* the larger menu text needs a wider sidebar, or long page names are cut ("Desaparecimen...") */
+section[data-testid="stSidebar"] { width: 22rem !important; }
 </style>
 """
 

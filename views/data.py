@@ -81,7 +81,7 @@ def bundled_section() -> None:
         state.set_series(state.bundled_series(chosen, lang))
     meta = items[chosen]
     st.markdown(meta.description.get(lang, ""))
-    st.caption(t("data.bundled_meta", source=meta.source, licence=meta.licence, origin=meta.url_or_package))
+    st.caption(t("data.bundled_meta", source=meta.source, licence=meta.licence.get(lang, meta.licence['en']), origin=meta.url_or_package))
 
 
 # --- synthetic ----------------------------------------------------------------------------------------
