@@ -142,6 +142,12 @@ def test_upload_good_model_then_bad_keeps_it():
         assert any(translate("en", "forecast.upload_kept") in i.value for i in at.info)
         assert at.error, "a translated error is shown"
         assert "⟦" not in at.error[0].value
+    # an uploaded model has no backtest until asked; the button runs it and the verdict replaces the question
+    assert translate("en", "forecast.backtest_missing") in _visible(at)
+    at.button(key="forecast.backtest_btn").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _run(at) is run and run["backtest"]["origins"] == 3 and "mean" in run["backtest"]
+    assert translate("en", "forecast.backtest_missing") not in _visible(at)
 
 
 def handle_upload(at: AppTest, uploaded) -> None:

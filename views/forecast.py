@@ -346,9 +346,13 @@ if not state.is_classroom():
 with verdict_box:
     bt = run.get("backtest")
     if bt is None and not run.get("backtest_pending"):
-        st.caption(t("forecast.backtest_missing"))
-        if st.button(t("forecast.backtest_run"), key="forecast.backtest_btn"):
-            run["backtest_pending"], run["backtest_origins"] = True, origins
+        ask = st.empty()  # cleared once the backtest starts
+        with ask.container():
+            st.caption(t("forecast.backtest_missing"))
+            if st.button(t("forecast.backtest_run"), key="forecast.backtest_btn"):
+                run["backtest_pending"], run["backtest_origins"] = True, origins
+        if run.get("backtest_pending"):
+            ask.empty()
     if bt is None and run.get("backtest_pending"):
         run["backtest"] = bt = run_backtest(cfg, int(run.get("backtest_origins", origins)))
         run["backtest_pending"] = False
