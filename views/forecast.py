@@ -10,8 +10,10 @@ and the downloads *before* the backtest starts; the backtest then runs origin by
 progress bar, in a box placed above the downloads, and the verdict appears there when it is done.
 
 - Each origin refits one network (``BACKTEST_MEMBERS``), not the whole ensemble: the verdict scores a single
-  network, a cautious estimate of the averaged forecast shown (the caption says so). On the default
-  1,000-point series this takes the backtest from 3 × 3 to 3 × 1 network fits.
+  network, a cautious estimate of the averaged forecast shown (the caption says so). With the automatic
+  3-network ensemble this takes the backtest from 3 × 3 to 3 × 1 network fits.
+- Fits run with one BLAS thread (``ui.trainer.single_blas_thread``): the core's small matmuls only
+  spin-wait in extra OpenBLAS threads, which on a busy 2-core machine multiplied the wall time.
 - Finished origins are kept per (data fingerprint, per-origin config, origin, levels, season) in a
   process-wide store (fits are seeded, so the numbers are the same whoever asks): a rerun — a language
   switch, the zoom slider, a click while the backtest runs — never refits an origin already done, and a
