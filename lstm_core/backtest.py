@@ -4,6 +4,9 @@ With horizon H and k origins, the origins are o_j = N − j·H for j = k..1, so 
 are each forecast once, from a model that saw only x[0 : o_j] (its own train/validation split, scaler and
 early stopping inside that history). Every method is scored on the same blocks; MASE uses the seasonal
 naive error of x[0 : o_j] as its scale, so the numbers are comparable across origins.
+
+``backtest`` = ``backtest_plan`` (checks, origins) + one ``backtest_origin`` per origin + ``collect`` (means);
+the pieces are public so an app can run, show and keep origins one at a time with the same numbers.
 """
 
 from __future__ import annotations
