@@ -88,6 +88,8 @@ def test_every_page_runs_inside_the_shell():
         at.switch_page(item.path).run()
         assert not at.exception, (item.path, [e.value for e in at.exception])
         assert len(at.sidebar.radio) == 1 and len(at.sidebar.toggle) == 1, item.path
+        # the 'now loaded' status, also on pages that end early (widgets.stop_page)
+        assert translate("en", "sidebar.status") in " ".join(str(m.value) for m in at.sidebar.markdown), item.path
         assert_no_missing_keys(at)
 
 

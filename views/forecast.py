@@ -84,7 +84,7 @@ try:
     auto = ForecastConfig.auto(n, m)
 except CoreError as exc:
     widgets.show_error(exc)
-    st.stop()
+    widgets.stop_page()
 if st.session_state.get(state.FORECAST_SETTINGS_FOR) != loaded.key:
     st.session_state[state.FORECAST_SETTINGS_FOR] = loaded.key
     st.session_state[state.FORECAST_HORIZON] = int(auto.horizon)
@@ -136,7 +136,7 @@ try:
 except CoreError as exc:
     widgets.show_error(exc)
     st.info(t("forecast.too_short_hint"), icon=":material/info:")
-    st.stop()
+    widgets.stop_page()
 
 # --- the shareable link: bundled and synthetic data only -------------------------------------------------
 params: dict[str, str] = {}
@@ -285,10 +285,10 @@ with st.expander(t("forecast.upload_title"), icon=":material/upload_file:"):
 run = st.session_state.get(state.FORECAST_RUN)
 if run is None:
     st.info(t("forecast.none"), icon=":material/info:")
-    st.stop()
+    widgets.stop_page()
 if run["data_key"] != loaded.key:
     st.warning(t("forecast.stale"), icon=":material/warning:")
-    st.stop()
+    widgets.stop_page()
 
 fc: Forecaster = run["forecaster"]
 cfg: ForecastConfig = run["config"]
@@ -297,7 +297,7 @@ try:
     fcst = fc.predict_from(values, cfg.horizon, LEVELS)
 except CoreError as exc:
     widgets.show_error(exc)
-    st.stop()
+    widgets.stop_page()
 try:
     future = datasets.future_index(loaded.series.index, cfg.horizon)
 except DataError as exc:
