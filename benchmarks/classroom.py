@@ -35,7 +35,10 @@ def main(n: int = 8) -> int:
           f"(median {statistics.median(loads):.2f}, max {max(loads):.2f})")
     print(f"wall time from the first Train click to the last session done: {result.train_wall_s:.1f} s")
     for k, (data, model) in enumerate(result.seen):
-        print(f"  session {k}: {data} | {model}")
+        secs = result.train_s[k] if k < len(result.train_s) else None
+        status = result.status[k] if k < len(result.status) else "?"
+        train = f"{secs:.1f} s" if secs is not None else "?"
+        print(f"  session {k}: trained {train}, status {status} | {data} | {model}")
     print(f"problems: {result.problems or 'none'}")
     return 1 if result.problems else 0
 

@@ -114,7 +114,6 @@ def test_divergence_message_and_the_last_good_model_is_kept():
     hist = job.result.history  # the engine made the call; the job only reads it
     assert hist.message_key == "engine.status.diverged_reference" and hist.message_params["epoch"] == 1
     assert job.diverged["loss"] > 8 * job.diverged["reference"]
-    assert not hasattr(trainer, "DIVERGE_RATIO")
     assert at.session_state[state.MODEL] is good  # the model trained before stays
     errors = [e.value for e in at.error]
     assert any(translate("en", "train.status.kept_previous") in e for e in errors), errors
@@ -150,3 +149,77 @@ def test_a_setting_too_big_for_the_series_shows_a_translated_error_and_keeps_the
     assert errors and errors[0] == translate("pt-BR", job.error.key, **job.error.params)
     assert at.session_state[state.SERIES] is loaded and state.MODEL not in at.session_state
     assert_no_missing_keys(at)
+
+
+def test_training_slots_run_at_most_size_at_once_first_come_first_served():
+    import threading
+
+    slots = trainer.TrainingSlots(2)
+    lock, now, peak, order = threading.Lock(), [0], [0], []
+
+    def run(name: str) -> None:
+        assert slots.acquire(name, threading.Event())
+        with lock:
+            order.append(name)
+            now[0] += 1
+            peak[0] = max(peak[0], now[0])
+        time.sleep(0.05)
+        with lock:
+            now[0] -= 1
+        slots.release(name)
+
+    threads = []
+    for k in range(6):
+        threads.append(threading.Thread(target=run, args=(f"job{k}",)))
+        threads[-1].start()
+        time.sleep(0.01)  # arrival order job0, job1, ...
+    for th in threads:
+        th.join(10)
+    assert peak[0] == 2 and order == [f"job{k}" for k in range(6)]
+    # a waiting job shows its place, and leaves the queue when it is stopped
+    hold, stop = threading.Event(), threading.Event()
+    assert slots.acquire("a", hold) and slots.acquire("b", hold)
+    result = []
+    waiter = threading.Thread(target=lambda: result.append(slots.acquire("c", stop)))
+    waiter.start()
+    deadline = time.monotonic() + 5
+    while slots.position("c") != 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert slots.position("c") == 1 and slots.running == 2
+    stop.set()
+    waiter.join(5)
+    assert result == [False] and slots.position("c") == 0 and slots.running == 2
+
+
+def test_a_run_waits_for_a_free_slot_shows_its_place_and_stop_works(monkeypatch):
+    import threading
+
+    slots = trainer.TrainingSlots(1)
+    monkeypatch.setattr(trainer, "SLOTS", slots)
+    assert slots.acquire("another-session", threading.Event())  # someone else trains
+    at = open_app("pt-BR", page=PAGE, timeout=120)
+    _set(at, epochs=2, hidden_size=8)
+    job = _train(at, wait=False)
+    time.sleep(0.3)
+    assert job.waiting and job.queue_position() == 1 and not job.rows
+    at.run()
+    bars = [p.proto.text for p in at.get("progress")]
+    assert translate("pt-BR", "train.live.waiting", position=1) in bars, bars
+    assert translate("pt-BR", "train.live.waiting_help", slots=trainer.MAX_RUNNING) in visible_text(at)
+    assert_no_missing_keys(at)
+    slots.release("another-session")  # the slot frees: this run trains and ends normally
+    assert job.wait(60) and job.status == "completed" and len(job.rows) == 2
+    assert job.elapsed() < time.perf_counter() - job.queued  # training time does not count the wait
+    at.run()
+    assert at.session_state[state.MODEL] is job.result
+    good = job.result
+
+    assert slots.acquire("another-session", threading.Event())
+    job = _train(at, wait=False)
+    at.button(key="train.stop_btn").click().run()  # Stop while it waits
+    assert job.wait(10) and job.status == "cancelled" and job.untrained and job.kept_previous
+    at.run()
+    assert not at.exception and at.session_state[state.MODEL] is good
+    assert any(w.value == translate("pt-BR", "train.status.stopped_empty_previous") for w in at.warning)
+    assert slots.position(job.id) == 0
+    slots.release("another-session")

@@ -8,6 +8,12 @@ flag, which the engine's per-epoch/per-batch callbacks read: ``fit_model`` then 
 and restores the best weights so far. The job object lives in ``st.session_state`` (``state.TRAIN_JOB``), so
 each browser session has its own and nothing is shared.
 
+A classroom at once: at most ``MAX_RUNNING`` runs train at the same time in this process (one per core);
+the others wait their turn in arrival order (``TrainingSlots``), their page shows their place in the queue
+and Stop works while they wait. Eight CPU-bound threads on two cores finish no sooner than two at a time,
+but they hold the GIL eight ways, so every other session's page (and a newcomer's first load) crawled. A
+running job also gives the GIL away after every batch (``time.sleep(0)``) so that page scripts get it soon.
+
 While training, every ``stride`` epochs the job records what the gates do on a fixed probe window
 (``state.ReplayBuffer``) for the Training-replay page.
 
@@ -19,6 +25,7 @@ the status and its parameters from the history, so the app, the CLI and notebook
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 import uuid
@@ -29,11 +36,14 @@ import numpy as np
 
 from lstm_core.errors import CoreError
 from lstm_core.forecast import ForecastConfig, Forecaster
+from lstm_core.train import TrainConfig
 from lstm_core.windows import chronological_split
 from ui import state
 from ui.plots.colors import GATES_BY_CELL, cell_range
 
+DIVERGE_RATIO = TrainConfig().reference_factor  # the engine's divergence factor (the job has no guard of its own)
 APP_ENSEMBLE = 1  # the app trains one network: the one whose gates the learner watches
+MAX_RUNNING = max(1, os.cpu_count() or 1)  # training runs at once in this process: one per core
 REPLAY_BUDGET_BYTES = 24_000_000  # replay snapshots of one run stay under this (a big bidirectional stack has fewer)
 
 
@@ -57,6 +67,51 @@ def single_blas_thread() -> None:
 
 
 _BLAS_LIMITED = False
+
+class TrainingSlots:
+    """At most ``size`` training runs at once; the others wait in arrival order (first come, first served).
+
+    Shared by every session of the server process (it holds only job ids, never data or models).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, int(size))
+        self._cond = threading.Condition()
+        self._queue: list[str] = []  # ids of the waiting jobs, oldest first
+        self._running: set[str] = set()
+
+    def acquire(self, job_id: str, stop: threading.Event, poll_s: float = 0.1) -> bool:
+        """Wait for a free slot; True once this job holds one, False if ``stop`` was set while it waited."""
+        with self._cond:
+            self._queue.append(job_id)
+            try:
+                while not (self._queue[0] == job_id and len(self._running) < self.size):
+                    if stop.is_set():
+                        return False
+                    self._cond.wait(poll_s)
+                self._running.add(job_id)
+                return True
+            finally:
+                self._queue.remove(job_id)
+                self._cond.notify_all()
+
+    def release(self, job_id: str) -> None:
+        with self._cond:
+            self._running.discard(job_id)
+            self._cond.notify_all()
+
+    def position(self, job_id: str) -> int:
+        """1-based place of a waiting job in the queue; 0 when it is not waiting."""
+        with self._cond:
+            return self._queue.index(job_id) + 1 if job_id in self._queue else 0
+
+    @property
+    def running(self) -> int:
+        with self._cond:
+            return len(self._running)
+
+
+SLOTS = TrainingSlots(MAX_RUNNING)
 
 
 def default_config(loaded: state.LoadedSeries, **overrides) -> ForecastConfig:
@@ -102,7 +157,8 @@ class TrainingJob:
         self.values = loaded.series.to_numpy(dtype=np.float64)
         self.index = np.asarray(loaded.series.index)
         self.previous = previous
-        self.started = time.perf_counter()
+        self.queued = time.perf_counter()
+        self.started: float | None = None  # when the run got a training slot (None while it waits)
         self.finished: float | None = None
         self.rows: list[EpochRow] = []
         self.status = "running"  # running | completed | early_stopped | cancelled | diverged | failed
@@ -147,7 +203,19 @@ class TrainingJob:
             return list(self.rows)
 
     def elapsed(self) -> float:
+        """Seconds spent training (waiting for a slot not included)."""
+        if self.started is None:
+            return 0.0
         return (self.finished or time.perf_counter()) - self.started
+
+    @property
+    def waiting(self) -> bool:
+        """True while the run waits for a free training slot."""
+        return self.started is None and not self.done
+
+    def queue_position(self) -> int:
+        """1-based place among the runs waiting for a slot (0 once it trains or has ended)."""
+        return SLOTS.position(self.id) if self.waiting else 0
 
     # -- the run --------------------------------------------------------------------------------------
     def _new_replay(self, loaded: state.LoadedSeries) -> state.ReplayBuffer | None:
@@ -205,9 +273,17 @@ class TrainingJob:
         return not self._stop.is_set()
 
     def _on_batch(self, info) -> bool:
+        time.sleep(0)  # hand the GIL to a waiting page script now rather than at the next 5 ms switch
         return not self._stop.is_set()
 
     def _run(self) -> None:
+        if not SLOTS.acquire(self.id, self._stop):  # stopped while waiting: nothing trained, nothing changes
+            self.untrained = True
+            self.kept_previous = self.previous is not None and self.previous.data_key == self.data_key
+            self.status = "cancelled"
+            self.finished = time.perf_counter()
+            return
+        self.started = time.perf_counter()
         try:
             fc = Forecaster(self.config)
             hist = fc.fit(self.values, callback=self._on_epoch, batch_callback=self._on_batch)
@@ -235,6 +311,7 @@ class TrainingJob:
             self.status = "failed"
         finally:
             self.finished = time.perf_counter()
+            SLOTS.release(self.id)
 
     def kept_model_now(self) -> state.TrainedModel | None:
         if self.kept_previous:
@@ -372,6 +449,13 @@ def live_panel(job: TrainingJob, lang: str, *, key: str) -> None:
     def _panel() -> None:
         if job.done:
             st.rerun(scope="app")
+        if job.waiting:  # other sessions hold every training slot: say where this run stands, no figure
+            position = max(1, job.queue_position())
+            st.progress(0.0, text=translate(lang, "train.live.waiting", position=position))
+            st.caption(translate(lang, "train.live.waiting_help", slots=MAX_RUNNING))
+            if job.stop_requested:
+                st.caption(translate(lang, "train.live.stopping"))
+            return
         rows = job.progress()
         last = rows[-1] if rows else None
         epochs = job.config.epochs

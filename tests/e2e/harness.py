@@ -235,6 +235,8 @@ class ClassroomResult:
     train_wall_s: float  # from the first Train click to the last session done
     problems: list[str]  # any session that failed, saw another's data or model, or logged an error
     seen: list[tuple[str, str]]  # per session: (sidebar data line, sidebar model line)
+    train_s: list[float | None] = field(default_factory=list)  # per session: training seconds its page reports
+    status: list[str] = field(default_factory=list)  # per session: which train.status.* message its page shows
 
 
 def classroom(browser, base_url: str, n: int = 8, lang: str = "en", epochs: int = 3,
@@ -292,7 +294,15 @@ def classroom(browser, base_url: str, n: int = 8, lang: str = "en", epochs: int 
         ctx.close()
         time.sleep(0.5)
     summary = template_re(tr("train.run_summary"))
+    seconds_re = re.compile(re.escape(tr("train.run_summary", epochs="§", seconds="¤", params="§"))
+                            .replace("§", r".+?").replace("¤", r"(?P<s>[\d.,]+)"))
+    from ui.i18n import catalog
+
+    status_res = {k.rsplit(".", 1)[-1]: template_re(v) for k, v in catalog(lang).items()
+                  if k.startswith("train.status.")}
     seen: list[tuple[str, str]] = []
+    train_s: list[float | None] = []
+    statuses: list[str] = []
     for k, (_ctx, page, watch, cell, name) in enumerate(runs):
         try:
             page.locator('[data-testid="stMain"]').get_by_text(summary).first.wait_for(timeout=timeout * 1000)
@@ -306,6 +316,15 @@ def classroom(browser, base_url: str, n: int = 8, lang: str = "en", epochs: int 
         model_line = next((ln for ln in lines if ln.startswith(tr("sidebar.model", cell="§", hidden=0).split("§")[0])),
                           "")
         seen.append((data_line, model_line))
+        m = seconds_re.search(main_text(page))
+        digits = m.group("s") if m else ""
+        digits = digits.replace(",", "") if lang == "en" else digits.replace(".", "").replace(",", ".")
+        train_s.append(float(digits) if digits else None)
+        alerts = " ".join(page.locator('[data-testid="stMain"] [data-testid="stAlert"]').all_inner_texts())
+        found = [name for name, rx in status_res.items() if rx.search(alerts)]
+        statuses.append(found[0] if len(found) == 1 else "/".join(found) or "?")
+        if statuses[-1] not in ("completed", "early_stopped"):
+            problems.append(f"session {k}: status {statuses[-1]!r}")
         if name not in data_line:
             problems.append(f"session {k}: expected data {name!r}, sidebar says {data_line!r}")
         if tr(f"cell_kind.{cell}") not in model_line:
@@ -318,4 +337,5 @@ def classroom(browser, base_url: str, n: int = 8, lang: str = "en", epochs: int 
     wall = time.monotonic() - t0
     for ctx, *_ in runs:
         ctx.close()
-    return ClassroomResult(sessions=n, fresh_loads_s=fresh, train_wall_s=wall, problems=problems, seen=seen)
+    return ClassroomResult(sessions=n, fresh_loads_s=fresh, train_wall_s=wall, problems=problems, seen=seen,
+                           train_s=train_s, status=statuses)
