@@ -23,9 +23,13 @@ def test_eight_sessions_each_see_only_their_own_data_and_model(room):
     assert not room.problems, room.problems
     assert len(room.seen) == SESSIONS
     assert len({data for data, _ in room.seen}) == SESSIONS  # eight different series, one per session
+    assert len(room.status) == SESSIONS and set(room.status) <= {"completed", "early_stopped"}, room.status
+    assert all(s is not None and s >= 0 for s in room.train_s), room.train_s
 
 
-@pytest.mark.xfail(reason="known gap (see the e2e report): the first page load right after 8 Train clicks took "
-                          "~18 s on the 2-core machine; later ones ~1.9 s", strict=False)
+@pytest.mark.xfail(reason="known gap: with training slots the server answers HTTP in milliseconds while the room "
+                          "trains (probed), but the first newcomer load right after 8 Train clicks still takes ~8-11 s "
+                          "on the 2-core machine (CPU shared with the 8 tabs' renders and the training thread); later "
+                          "loads ~1.3 s. Remaining fix: train in niced worker processes", strict=False)
 def test_a_fresh_page_load_while_the_room_trains_is_fast(room):
     assert max(room.fresh_loads_s) < FRESH_LOAD_LIMIT_S, room.fresh_loads_s
