@@ -185,7 +185,8 @@ def test_cancel_keeps_a_usable_forecaster_and_divergence_never_raises():
     assert np.isfinite(fc.predict().mean).all()
     wild = Forecaster(_cfg(optimizer="sgd", learning_rate=1e5, clip_norm=0.0, epochs=10))
     hist = wild.fit(x * 1e4)
-    assert hist.status == "diverged" and hist.message_key == "engine.status.diverged"
+    assert hist.status == "diverged"
+    assert hist.message_key in ("engine.status.diverged", "engine.status.diverged_reference")  # NaN, or 8x the trivial loss
     assert np.isfinite(wild.predict().mean).all()
 
 
