@@ -140,6 +140,22 @@ def stop_page() -> NoReturn:
     raise AssertionError("st.stop() returned")  # pragma: no cover - st.stop() never returns in a script run
 
 
+CELL_KINDS = ("LSTM", "GRU")  # the cells drawn by the Inside-the-cell and Clamping pages
+
+
+def cell_kind_picker(key: str) -> tuple[str, state.TrainedModel | None, str | None]:
+    """The LSTM/GRU choice of the cell pages, defaulting to the trained model's kind.
+
+    Returns ``(kind, model, trained_kind)``: the trained model (or None) and its kind in capitals (or None); the
+    page uses the trained network when ``trained_kind == kind``, else its untrained demo network.
+    """
+    model = state.get_model()
+    trained_kind = str(getattr(model.config, "cell", "")).upper() if model is not None else None
+    default = trained_kind if trained_kind in CELL_KINDS else CELL_KINDS[0]
+    kind = st.radio(t("cell.kind"), CELL_KINDS, index=CELL_KINDS.index(default), key=key, horizontal=True)
+    return kind, model, trained_kind
+
+
 def status_box(slot=None) -> None:
     """Compact 'current data / current model' status, in ``slot`` (a sidebar container) or the sidebar."""
     loaded = state.get_series()

@@ -24,7 +24,6 @@ from ui.plots.cell import (
     step_values,
 )
 
-KINDS = ("LSTM", "GRU")
 NETS = {"LSTM": LSTM, "GRU": GRU}
 GATES = {"LSTM": ("forget", "input", "candidate", "output", "cell_state", "hidden_state"),
          "GRU": ("update", "reset", "candidate", "hidden_state")}
@@ -146,10 +145,7 @@ st.caption(t("cell.intro"))
 
 loaded = state.get_series()
 values = loaded.series.to_numpy(dtype=np.float64)
-model = state.get_model()
-trained_kind = str(getattr(model.config, "cell", "")).upper() if model is not None else None
-default_kind = trained_kind if trained_kind in KINDS else "LSTM"
-kind = st.radio(t("cell.kind"), KINDS, index=KINDS.index(default_kind), key=state.CELL_KIND, horizontal=True)
+kind, model, trained_kind = widgets.cell_kind_picker(state.CELL_KIND)
 use_trained = model is not None and trained_kind == kind
 classroom = state.is_classroom()
 

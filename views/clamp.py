@@ -27,7 +27,6 @@ from ui.plots.clamp import (
     summary,
 )
 
-KINDS = ("LSTM", "GRU")
 NETS = {"LSTM": LSTM, "GRU": GRU}
 
 lang = current_lang()
@@ -93,10 +92,7 @@ st.caption(t("clamp.intro"))
 
 loaded = state.get_series()
 values = loaded.series.to_numpy(dtype=np.float64)
-model = state.get_model()
-trained_kind = str(getattr(model.config, "cell", "")).upper() if model is not None else None
-default_kind = trained_kind if trained_kind in KINDS else "LSTM"
-kind = st.radio(t("cell.kind"), KINDS, index=KINDS.index(default_kind), key=state.CLAMP_KIND, horizontal=True)
+kind, model, trained_kind = widgets.cell_kind_picker(state.CLAMP_KIND)
 use_trained = model is not None and trained_kind == kind
 classroom = state.is_classroom()
 
