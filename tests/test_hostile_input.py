@@ -90,7 +90,9 @@ def test_non_npy_and_old_format_members_are_errors():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.text(min_size=1, max_size=12), st.binary(max_size=300)), max_size=5,
+# member names without NUL or lone surrogates: zipfile itself cannot write those (it crashes building the archive, before our loader)
+@given(st.lists(st.tuples(st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), min_size=1, max_size=12),
+                          st.binary(max_size=300)), max_size=5,
                 unique_by=lambda m: m[0]),
        st.booleans())
 def test_random_archives_only_raise_core_error(members, with_config):
