@@ -15,19 +15,10 @@ import plotly.graph_objects as go
 
 from ui.i18n import fmt_num, translate
 from ui.plots import colors
-from ui.plots.series import MAX_POINTS, localize, minmax_positions
+from ui.plots.series import MAX_POINTS, localize, minmax_positions, x_values
 
 METHOD_ORDER = ("model", "seasonal_naive", "naive", "drift", "moving_average")
 METRICS = ("mae", "rmse", "smape", "mase")
-
-
-def _x(index: Sequence | pd.Index | None, n: int) -> np.ndarray:
-    if index is None:
-        return np.arange(n)
-    x = np.asarray(index)
-    if x.shape[0] != n:
-        raise ValueError(f"index has {x.shape[0]} entries for {n} values")
-    return x
 
 
 def forecast_figure(
@@ -53,9 +44,9 @@ def forecast_figure(
     """
     y = np.asarray(history, dtype=float)
     n = y.size
-    xh = _x(history_index, n)
+    xh = x_values(history_index, n)
     H = int(np.asarray(mean).shape[0])
-    xf = np.arange(n, n + H) if future_index is None else _x(future_index, H)  # steps continue after the history
+    xf = np.arange(n, n + H) if future_index is None else x_values(future_index, H)  # steps continue after the history
     start = max(0, n - int(show_last)) if show_last else 0
     pos = start + minmax_positions(y[start:], max_points)
     fig = go.Figure()

@@ -23,7 +23,7 @@ from plotly.subplots import make_subplots
 
 from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.series import date_axis, minmax_positions, separators
+from ui.plots.series import date_axis, is_time_axis, minmax_positions, separators, x_values
 
 MAX_STEPS = 400  # heatmap columns at most: more steps are averaged in contiguous buckets
 MAX_UNITS = 64  # heatmap rows at most: more units are averaged in contiguous groups
@@ -114,26 +114,13 @@ def saturation_fractions(z: np.ndarray, low: float = LOW, high: float = HIGH) ->
 
 
 # --- figure helpers ---------------------------------------------------------------------------------
-def _time_axis(time: Sequence | np.ndarray | None, T: int) -> np.ndarray:
-    if time is None:
-        return np.arange(T)
-    x = np.asarray(time)
-    if x.shape[0] != T:
-        raise ValueError(f"time has {x.shape[0]} entries for {T} steps")
-    return x
-
-
-def _is_dates(x: np.ndarray) -> bool:
-    return np.issubdtype(x.dtype, np.datetime64)
-
-
 def _format_time_axes(fig: go.Figure, x: np.ndarray, lang: str) -> None:
-    if _is_dates(x):
+    if is_time_axis(x):
         fig.update_xaxes(**date_axis(lang))
 
 
 def _time_label(x: np.ndarray, lang: str) -> str:
-    return translate(lang, "plot.time" if _is_dates(x) else "plot.step")
+    return translate(lang, "plot.time" if is_time_axis(x) else "plot.step")
 
 
 def _cursor_shape(fig: go.Figure, x: np.ndarray, cursor: int | None) -> None:
@@ -142,7 +129,7 @@ def _cursor_shape(fig: go.Figure, x: np.ndarray, cursor: int | None) -> None:
         return
     k = int(np.clip(cursor, 0, len(x) - 1))
     value = x[k]
-    if _is_dates(x):
+    if is_time_axis(x):
         value = str(np.datetime_as_string(value, unit="s"))
     else:
         value = float(value)
@@ -168,7 +155,7 @@ def move_cursor(fig: go.Figure, cursor: int | None, time: Sequence | np.ndarray 
     """
     if time is None and T is None:
         raise ValueError("give time or T")
-    x = _time_axis(time, len(time) if time is not None else int(T))
+    x = x_values(time, len(time) if time is not None else int(T))
     fig.layout.shapes = [sh for sh in fig.layout.shapes if sh.name != "cursor"]
     _cursor_shape(fig, x, cursor)
     return fig
@@ -238,7 +225,7 @@ def gate_heatmaps(
     if not names:
         raise ValueError("no gates to draw")
     T = np.asarray(gates[names[0]]).shape[0]
-    x = _time_axis(time, T)
+    x = x_values(time, T)
     rows = 1 + len(names)
     titles = [translate(lang, "plot.gates.input_series")] + [_gate_label(n, lang) for n in names]
     fig = make_subplots(
@@ -308,7 +295,7 @@ def unit_curves(
     T, H = np.asarray(gates[names[0]]).shape
     if not 0 <= unit < H:
         raise ValueError(f"unit {unit} outside 0..{H - 1}")
-    x = _time_axis(time, T)
+    x = x_values(time, T)
     sig = [n for n in names if n in colors.SIGMOID_GATES]
     signed = [n for n in names if n not in colors.SIGMOID_GATES]
     panels = [("input", None)] + ([("sig", sig)] if sig else []) + ([("signed", signed)] if signed else [])
@@ -371,7 +358,7 @@ def cell_composition(
     T, H = kept.shape
     if not 0 <= unit < H:
         raise ValueError(f"unit {unit} outside 0..{H - 1}")
-    x = _time_axis(time, T)
+    x = x_values(time, T)
     fig = go.Figure()
     lines = (
         ("kept", kept[:, unit], colors.gate_color("forget"), 2, "solid"),

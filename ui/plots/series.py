@@ -75,8 +75,8 @@ def localize(fig: go.Figure, lang: str, time_axis: bool) -> go.Figure:
     return fig
 
 
-def _x_values(index: Sequence | pd.Index | None, n: int) -> np.ndarray:
-    """x coordinates: the dates (or given labels) of ``index``, or steps 0..n-1."""
+def x_values(index: Sequence | pd.Index | None, n: int) -> np.ndarray:
+    """x coordinates: the dates (or given labels) of ``index``, or steps 0..n-1 (every figure builder uses this)."""
     if index is None:
         return np.arange(n)
     values = np.asarray(index)
@@ -85,7 +85,8 @@ def _x_values(index: Sequence | pd.Index | None, n: int) -> np.ndarray:
     return values
 
 
-def _is_time_axis(x: np.ndarray) -> bool:
+def is_time_axis(x: np.ndarray) -> bool:
+    """True when ``x`` holds dates (the axis then gets the language's date formats)."""
     return np.issubdtype(x.dtype, np.datetime64)
 
 
@@ -113,8 +114,8 @@ def series_figure(
         values = values.to_numpy(dtype=float)
     y = np.asarray(values, dtype=float)
     n = y.size
-    x = _x_values(index, n)
-    time_axis = _is_time_axis(x)
+    x = x_values(index, n)
+    time_axis = is_time_axis(x)
     pos = minmax_positions(y, max_points)
 
     fig = go.Figure()
