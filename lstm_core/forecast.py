@@ -228,37 +228,17 @@ _NETS = {"lstm": LSTM, "gru": GRU, "rnn": RNN}
 
 
 @dataclass
-class FitHistory:
-    """How ``Forecaster.fit`` went: curves of member 0 (what the app draws), every member, and the status.
+class FitHistory(History):
+    """How ``Forecaster.fit`` went: the curves of member 0 (what the app draws), every member, and the status.
 
     status: "completed" | "early_stopped" | "cancelled" | "diverged" (the worst over the members, in the
     order cancelled > diverged > early_stopped > completed); ``message_key`` / ``message_params`` explain it.
     """
 
-    train_loss: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    best_epoch: int = 0
-    status: str = "completed"
-    message_key: str = "engine.status.completed"
-    message_params: dict = field(default_factory=dict)
-    fit_seconds: float = 0.0
     members: list[History] = field(default_factory=list)
 
-    @property
-    def epochs_run(self) -> int:
-        return len(self.train_loss)
-
     def to_dict(self) -> dict:
-        return {
-            "train_loss": list(self.train_loss),
-            "val_loss": list(self.val_loss),
-            "best_epoch": self.best_epoch,
-            "status": self.status,
-            "message_key": self.message_key,
-            "message_params": dict(self.message_params),
-            "fit_seconds": self.fit_seconds,
-            "members": [h.to_dict() for h in self.members],
-        }
+        return {**super().to_dict(), "members": [h.to_dict() for h in self.members]}
 
 
 def as_series(values, name: str = "values") -> np.ndarray:
@@ -407,7 +387,9 @@ class Forecaster:
         self.history = FitHistory(
             train_loss=list(h0.train_loss),
             val_loss=list(h0.val_loss),
+            lr=list(h0.lr),
             best_epoch=h0.best_epoch,
+            best_loss=h0.best_loss,
             status=worst.status,
             message_key=worst.message_key,
             message_params=dict(worst.message_params),
