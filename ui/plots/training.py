@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from ui.i18n import fmt_num, translate
 from ui.plots import colors
-from ui.plots.series import localize, minmax_positions
+from ui.plots.series import is_time_axis, localize, minmax_positions, x_values
 
 TRAIN_COLOR = colors.NEGATIVE  # blue, the hue of the shaded training region
 VAL_COLOR = colors.FIT  # orange, the hue of the shaded validation region
@@ -105,9 +105,7 @@ def fit_figure(
     """
     y = np.asarray(values, dtype=np.float64)
     n = y.size
-    x = np.arange(n) if index is None else np.asarray(index)
-    if x.shape[0] != n:
-        raise ValueError(f"index has {x.shape[0]} entries for {n} values")
+    x = x_values(index, n)
     train_end, val_end = (int(v) for v in evaluation["split"])
     ctx = int(context if context is not None else max(24, (n - train_end) // 3))
     start = max(0, train_end - ctx)
@@ -146,7 +144,7 @@ def fit_figure(
                                  line={"color": colors.FORECAST, "width": 2.2},
                                  showlegend=first, legendgroup="model", hovertemplate="%{y:.4g}"))
         first = False
-    is_dates = np.issubdtype(x.dtype, np.datetime64)
+    is_dates = is_time_axis(x)
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
