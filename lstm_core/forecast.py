@@ -240,6 +240,11 @@ class FitHistory(History):
     def to_dict(self) -> dict:
         return {**super().to_dict(), "members": [h.to_dict() for h in self.members]}
 
+    @classmethod
+    def from_dict(cls, d: dict) -> FitHistory:
+        members = [History.from_dict(m) for m in d.get("members", []) if isinstance(m, dict)]
+        return cls(**History.fields_from_dict(d), members=members)
+
 
 def as_series(values, name: str = "values") -> np.ndarray:
     try:
@@ -622,13 +627,8 @@ class Forecaster:
         fc.split_indices = (split[0], split[1])
         hist = meta.get("history")
         if isinstance(hist, dict):
-            fc.history = FitHistory(
-                train_loss=list(hist.get("train_loss", [])),
-                val_loss=list(hist.get("val_loss", [])),
-                best_epoch=int(hist.get("best_epoch", 0)),
-                status=str(hist.get("status", "completed")),
-                message_key=str(hist.get("message_key", "engine.status.completed")),
-                message_params=dict(hist.get("message_params", {})),
-                fit_seconds=float(hist.get("fit_seconds", 0.0)),
-            )
+            try:
+                fc.history = FitHistory.from_dict(hist)
+            except (TypeError, ValueError, AttributeError):
+                raise bad("history") from None
         return fc

@@ -139,6 +139,26 @@ class History:
             "fit_seconds": self.fit_seconds,
         }
 
+    @classmethod
+    def fields_from_dict(cls, d: dict) -> dict:
+        """Constructor arguments from ``to_dict``'s output (what a model file stores); missing items get defaults."""
+        best = d.get("best_loss")
+        return {
+            "train_loss": [float(v) for v in d.get("train_loss", [])],
+            "val_loss": [None if v is None else float(v) for v in d.get("val_loss", [])],
+            "lr": [float(v) for v in d.get("lr", [])],
+            "best_epoch": int(d.get("best_epoch", 0)),
+            "best_loss": math.inf if best is None else float(best),
+            "status": str(d.get("status", "completed")),
+            "message_key": str(d.get("message_key", "engine.status.completed")),
+            "message_params": dict(d.get("message_params", {})),
+            "fit_seconds": float(d.get("fit_seconds", 0.0)),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> History:
+        return cls(**cls.fields_from_dict(d))
+
 
 def loss_fn(name: str, delta: float = 1.0) -> Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]:
     """``(pred, target) -> (loss, dloss/dpred)`` for "mse", "mae" or "huber"."""

@@ -121,6 +121,8 @@ def test_save_load_round_trip_and_bad_files(fitted, tmp_path):
     back = Forecaster.load(buf.getvalue())
     assert back.config == fitted.config and back.split_indices == fitted.split_indices
     assert np.array_equal(back.predict().mean, fitted.predict().mean)
+    assert back.history.to_dict() == fitted.history.to_dict()  # every curve, the lr, each member: all kept
+    assert back.history.members and back.history.lr == fitted.history.lr
     path = tmp_path / "m.npz"
     fitted.save(path)
     assert np.array_equal(Forecaster.load(path).predict().upper[95], fitted.predict().upper[95])
@@ -137,6 +139,7 @@ def test_save_load_round_trip_and_bad_files(fitted, tmp_path):
     cases.append((wrong, meta))
     cases.append((arrays, {**meta, "format": "other"}))
     cases.append((arrays, {**meta, "config": {**meta["config"], "cell": "cnn"}}))
+    cases.append((arrays, {**meta, "history": {**meta["history"], "best_epoch": "many"}}))
     for arr, mt in cases:
         out = io.BytesIO()
         save_arrays(out, arr, mt)
