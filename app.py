@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ui import state, widgets
+from ui import state, widgets, workers
 from ui.i18n import t
 
 
@@ -51,6 +51,7 @@ PAGES: tuple[NavItem, ...] = (
 # An emoji favicon: a Material icon one (also the default from the pages' icons) is fetched from a font CDN,
 # which fails offline with a console error; an emoji is drawn locally.
 st.set_page_config(page_title="LSTM Lab", page_icon="🧠", layout="wide")
+workers.warm()  # a training process ready before anyone presses Train (no-op once one is idle)
 
 widgets.init_shell()  # language and classroom mode from the URL / browser on the first run
 sections: dict[str, list] = {}

@@ -6,7 +6,7 @@
    with ``ui.plots.compare.default_config`` on a 300-point seasonal series (period 12), plus each model's
    evaluation on validation and test (what one press of "Train and compare" does).
 2. Forecast, the page's own path (``views/forecast.py``) on a 1,000-point seasonal series and on the app's
-   default bundled series: one BLAS thread (``ui.trainer.single_blas_thread``), ``ForecastConfig.auto`` with
+   default bundled series: one BLAS thread (``ui.workers.single_blas_thread``), ``ForecastConfig.auto`` with
    no test part, fit + H-step forecast + in-sample fit line (= time to chart), then the default 3-origin
    backtest with one network per origin (``members=1``; time to verdict = chart + backtest). ``--before``
    also times the backtest as it was before issue #7 (every origin refits the whole ensemble).
@@ -29,7 +29,7 @@ from lstm_core.backtest import backtest
 from lstm_core.forecast import ForecastConfig, Forecaster
 from ui import state
 from ui.plots import compare as cplots
-from ui.trainer import single_blas_thread
+from ui.workers import single_blas_thread
 
 BACKTEST_MEMBERS = 1  # as views/forecast.py (a page script cannot be imported: it draws when run)
 

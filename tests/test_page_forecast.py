@@ -194,7 +194,7 @@ def _visible(at: AppTest) -> str:
 def test_chart_and_downloads_come_before_the_backtest_which_resumes(monkeypatch):
     """The forecast is on screen while the backtest runs: a backtest stopped after its first origin leaves
     the chart, the downloads and the stored fit; the next rerun refits only the origins not done yet."""
-    import lstm_core.backtest as engine
+    from ui import workers as engine  # the page runs each origin through the worker pool
 
     real = engine.backtest_origin
     calls: list[int] = []
@@ -230,8 +230,7 @@ def test_chart_and_downloads_come_before_the_backtest_which_resumes(monkeypatch)
 
 
 def test_language_switch_and_zoom_never_refit_and_a_second_session_reuses_the_backtest(monkeypatch):
-    import lstm_core.backtest as engine
-    from lstm_core.forecast import Forecaster
+    from ui import workers as engine  # fits and origins run through the worker pool
 
     query = {**LINK, "seed": "12"}
     at = _open_link(query, "en")
@@ -240,17 +239,17 @@ def test_language_switch_and_zoom_never_refit_and_a_second_session_reuses_the_ba
     assert bt is not None and "mean" in bt
 
     counts = {"fit": 0, "origin": 0}
-    real_fit, real_origin = Forecaster.fit, engine.backtest_origin
+    real_fit, real_origin = engine.fit, engine.backtest_origin
 
-    def counted_fit(self, *a, **kw):
+    def counted_fit(*a, **kw):
         counts["fit"] += 1
-        return real_fit(self, *a, **kw)
+        return real_fit(*a, **kw)
 
     def counted_origin(*a, **kw):
         counts["origin"] += 1
         return real_origin(*a, **kw)
 
-    monkeypatch.setattr(Forecaster, "fit", counted_fit)
+    monkeypatch.setattr(engine, "fit", counted_fit)
     monkeypatch.setattr(engine, "backtest_origin", counted_origin)
     at.sidebar.radio(key="_w.lang").set_value("pt-BR").run()
     assert not at.exception, [e.value for e in at.exception]

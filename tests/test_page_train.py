@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import assert_no_missing_keys, open_app, visible_text
-from ui import state, trainer
+from ui import state, trainer, workers
 from ui.i18n import translate
 
 PAGE = "views/train.py"
@@ -154,7 +154,7 @@ def test_a_setting_too_big_for_the_series_shows_a_translated_error_and_keeps_the
 def test_training_slots_run_at_most_size_at_once_first_come_first_served():
     import threading
 
-    slots = trainer.TrainingSlots(2)
+    slots = workers.TrainingSlots(2)
     lock, now, peak, order = threading.Lock(), [0], [0], []
 
     def run(name: str) -> None:
@@ -194,8 +194,8 @@ def test_training_slots_run_at_most_size_at_once_first_come_first_served():
 def test_a_run_waits_for_a_free_slot_shows_its_place_and_stop_works(monkeypatch):
     import threading
 
-    slots = trainer.TrainingSlots(1)
-    monkeypatch.setattr(trainer, "SLOTS", slots)
+    slots = workers.TrainingSlots(1)
+    monkeypatch.setattr(workers, "SLOTS", slots)
     assert slots.acquire("another-session", threading.Event())  # someone else trains
     at = open_app("pt-BR", page=PAGE, timeout=120)
     _set(at, epochs=2, hidden_size=8)

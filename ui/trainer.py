@@ -8,13 +8,13 @@ flag, which the engine's per-epoch/per-batch callbacks read: ``fit_model`` then 
 and restores the best weights so far. The job object lives in ``st.session_state`` (``state.TRAIN_JOB``), so
 each browser session has its own and nothing is shared.
 
-A classroom at once: at most ``MAX_RUNNING`` runs train at the same time in this process (one per core);
-the others wait their turn in arrival order (``TrainingSlots``), their page shows their place in the queue
-and Stop works while they wait. Eight CPU-bound threads on two cores finish no sooner than two at a time,
-but they hold the GIL eight ways, so every other session's page (and a newcomer's first load) crawled. A
-running job also gives the GIL away after every batch (``time.sleep(0)``) so that page scripts get it soon.
+A classroom at once: the network itself learns in a worker process (``ui.workers``), at a lower CPU priority
+and outside the server's GIL, so other sessions' pages and a newcomer's first load stay quick while a room
+trains. At most ``MAX_RUNNING`` runs train at once (one per core); the others wait their turn in arrival
+order, their page shows their place in the queue and Stop works while they wait. This thread only relays:
+it waits on the worker's pipe (no GIL held) and stores each epoch's row for the live panel.
 
-While training, every ``stride`` epochs the job records what the gates do on a fixed probe window
+While training, every ``stride`` epochs the worker records what the gates do on a fixed probe window
 (``state.ReplayBuffer``) for the Training-replay page.
 
 Divergence is the engine's call (``lstm_core.train``: NaN/inf, or a training loss above
@@ -25,7 +25,6 @@ the status and its parameters from the history, so the app, the CLI and notebook
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 import time
 import uuid
@@ -35,83 +34,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lstm_core.errors import CoreError
-from lstm_core.forecast import ForecastConfig, Forecaster
+from lstm_core.forecast import ForecastConfig
 from lstm_core.train import TrainConfig
 from lstm_core.windows import chronological_split
-from ui import state
+from ui import state, workers
 from ui.plots.colors import GATES_BY_CELL, cell_range
 
 DIVERGE_RATIO = TrainConfig().reference_factor  # the engine's divergence factor (the job has no guard of its own)
 APP_ENSEMBLE = 1  # the app trains one network: the one whose gates the learner watches
-MAX_RUNNING = max(1, os.cpu_count() or 1)  # training runs at once in this process: one per core
+MAX_RUNNING = workers.SIZE  # training runs at once in this server: one per core
 REPLAY_BUDGET_BYTES = 24_000_000  # replay snapshots of one run stay under this (a big bidirectional stack has fewer)
-
-
-def single_blas_thread() -> None:
-    """Use one BLAS thread in this process (once), when ``threadpoolctl`` is installed.
-
-    The core multiplies small matrices (batch × 4H): extra OpenBLAS threads mostly spin-wait. Measured on the
-    default model: 8 epochs took 1.24 s of CPU with the default threads and 0.33 s with one, and on a busy
-    2-core machine the wall time fell from 3.6 s to 1.2 s. Without threadpoolctl nothing changes (set
-    ``OPENBLAS_NUM_THREADS=1`` before starting the app for the same effect).
-    """
-    global _BLAS_LIMITED
-    if _BLAS_LIMITED:
-        return
-    _BLAS_LIMITED = True
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    threadpool_limits(limits=1, user_api="blas")
-
-
-_BLAS_LIMITED = False
-
-class TrainingSlots:
-    """At most ``size`` training runs at once; the others wait in arrival order (first come, first served).
-
-    Shared by every session of the server process (it holds only job ids, never data or models).
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = max(1, int(size))
-        self._cond = threading.Condition()
-        self._queue: list[str] = []  # ids of the waiting jobs, oldest first
-        self._running: set[str] = set()
-
-    def acquire(self, job_id: str, stop: threading.Event, poll_s: float = 0.1) -> bool:
-        """Wait for a free slot; True once this job holds one, False if ``stop`` was set while it waited."""
-        with self._cond:
-            self._queue.append(job_id)
-            try:
-                while not (self._queue[0] == job_id and len(self._running) < self.size):
-                    if stop.is_set():
-                        return False
-                    self._cond.wait(poll_s)
-                self._running.add(job_id)
-                return True
-            finally:
-                self._queue.remove(job_id)
-                self._cond.notify_all()
-
-    def release(self, job_id: str) -> None:
-        with self._cond:
-            self._running.discard(job_id)
-            self._cond.notify_all()
-
-    def position(self, job_id: str) -> int:
-        """1-based place of a waiting job in the queue; 0 when it is not waiting."""
-        with self._cond:
-            return self._queue.index(job_id) + 1 if job_id in self._queue else 0
-
-    @property
-    def running(self) -> int:
-        with self._cond:
-            return len(self._running)
-
-
-SLOTS = TrainingSlots(MAX_RUNNING)
 
 
 def default_config(loaded: state.LoadedSeries, **overrides) -> ForecastConfig:
@@ -177,7 +109,6 @@ class TrainingJob:
 
     # -- control --------------------------------------------------------------------------------------
     def start(self) -> TrainingJob:
-        single_blas_thread()
         self._thread.start()
         return self
 
@@ -215,7 +146,7 @@ class TrainingJob:
 
     def queue_position(self) -> int:
         """1-based place among the runs waiting for a slot (0 once it trains or has ended)."""
-        return SLOTS.position(self.id) if self.waiting else 0
+        return workers.SLOTS.position(self.id) if self.waiting else 0
 
     # -- the run --------------------------------------------------------------------------------------
     def _new_replay(self, loaded: state.LoadedSeries) -> state.ReplayBuffer | None:
@@ -241,77 +172,70 @@ class TrainingJob:
             probe_index=self.index[start:train_end].copy(),
         )
 
-    def _record(self, info) -> None:
-        """Store the gates on the probe window after this epoch (every ``stride`` epochs, thinned to REPLAY_MAX)."""
+    def _probe(self) -> dict | None:
+        """What the worker needs to record the gates on the probe window (see ``workers._Recorder``)."""
         buf = self.replay
-        if buf is None or (info.epoch - 1) % buf.stride:
-            return
-        fc, net = info.forecaster, info.model.net
-        Xs, _, _ = fc.scaler.transform(buf.probe_values[None, :])  # (1, T), scaled exactly like training
-        _, trace = net.forward(Xs[:, :, None].astype(self.config.dtype))
-        gates = {
-            (layer, d, name): np.array(trace.gate(name, layer=layer, direction=d)[0], dtype=np.float32)
-            for layer in range(buf.num_layers) for d in buf.directions for name in buf.gate_names
-        }
-        snap = state.ReplaySnapshot(info.epoch, float(info.train_loss),
-                                    None if info.val_loss is None else float(info.val_loss), gates)
-        # at most REPLAY_MAX snapshots, fewer for big networks so that one session's buffer stays within budget
-        size = sum(a.nbytes for a in gates.values())
-        cap = max(4, min(state.REPLAY_MAX, REPLAY_BUDGET_BYTES // max(size, 1)))
+        if buf is None:
+            return None
+        return {"values": buf.probe_values, "num_layers": buf.num_layers, "directions": list(buf.directions),
+                "names": list(buf.gate_names), "max": state.REPLAY_MAX, "budget": REPLAY_BUDGET_BYTES}
+
+    def _on_snapshot(self, snap: dict) -> None:
+        """Keep a snapshot from the worker; when its stride doubled, every second older one goes (evenly spread)."""
+        buf = self.replay
+        stride = int(snap["stride"])
         with self._lock:
-            buf.snapshots.append(snap)
-            if len(buf.snapshots) > cap:
-                buf.snapshots = buf.snapshots[::2]
-                buf.stride *= 2
+            buf.snapshots.append(state.ReplaySnapshot(int(snap["epoch"]), snap["train_loss"], snap["val_loss"],
+                                                      snap["gates"]))
+            if stride != buf.stride:
+                buf.stride = stride
+                buf.snapshots = [s for s in buf.snapshots if (s.epoch - 1) % stride == 0]
 
     def _on_epoch(self, info) -> bool:
         row = EpochRow(info.epoch, info.epochs, float(info.train_loss),
                        None if info.val_loss is None else float(info.val_loss), info.elapsed_s, info.eta_s)
         with self._lock:
             self.rows.append(row)
-        self._record(info)
         return not self._stop.is_set()
 
-    def _on_batch(self, info) -> bool:
-        time.sleep(0)  # hand the GIL to a waiting page script now rather than at the next 5 ms switch
-        return not self._stop.is_set()
+    def _on_start(self) -> None:
+        self.started = time.perf_counter()
 
     def _run(self) -> None:
-        if not SLOTS.acquire(self.id, self._stop):  # stopped while waiting: nothing trained, nothing changes
-            self.untrained = True
-            self.kept_previous = self.previous is not None and self.previous.data_key == self.data_key
-            self.status = "cancelled"
-            self.finished = time.perf_counter()
-            return
-        self.started = time.perf_counter()
         try:
-            fc = Forecaster(self.config)
-            hist = fc.fit(self.values, callback=self._on_epoch, batch_callback=self._on_batch)
+            fitted = workers.fit(self.values, self.config, on_epoch=self._on_epoch, on_snapshot=self._on_snapshot,
+                                 probe=self._probe(), evaluate=True, stop=self._stop, on_start=self._on_start,
+                                 ticket=self.id)
+            if fitted is None:  # stopped while waiting for a slot: nothing trained, nothing changes
+                self.untrained = True
+                self.kept_previous = self.previous is not None and self.previous.data_key == self.data_key
+                self.status = "cancelled"
+                return
+            hist = fitted.history
             status = hist.status
             self.message_params = dict(hist.message_params)
             if hist.message_key == "engine.status.diverged_reference":
                 p = hist.message_params
                 self.diverged = {"epoch": int(p["epoch"]), "loss": float(p["loss"]),
                                  "reference": float(p["reference"])}
-            model = state.TrainedModel(forecaster=fc, history=hist, config=self.config, data_key=self.data_key)
+            model = state.TrainedModel(forecaster=fitted.forecaster, history=hist, config=self.config,
+                                       data_key=self.data_key)
             self.result = model
             # a run that blew up, or was stopped before one epoch ended, does not replace a model trained
             # before on the same data; a run with no finished epoch leaves no model at all
             previous_ok = self.previous is not None and self.previous.data_key == self.data_key
             self.untrained = hist.best_epoch == 0
             self.kept_previous = previous_ok and (status == "diverged" or self.untrained)
-            kept = self.kept_model_now()
-            self.evaluation = kept.forecaster.evaluate() if kept is not None else None
+            if self.kept_previous:
+                self.evaluation = self.previous.forecaster.evaluate()
+            elif not self.untrained:
+                self.evaluation = fitted.evaluation
             self.status = status
-        except CoreError as exc:
-            self.error = exc
-            self.status = "failed"
-        except Exception as exc:  # noqa: BLE001 - shown as errors.unexpected, never a traceback
+        except Exception as exc:  # noqa: BLE001 - CoreError/WorkerError carry a key; others errors.unexpected
             self.error = exc
             self.status = "failed"
         finally:
             self.finished = time.perf_counter()
-            SLOTS.release(self.id)
 
     def kept_model_now(self) -> state.TrainedModel | None:
         if self.kept_previous:

@@ -245,3 +245,16 @@ def stat_table(rows: Mapping[str, str], headers: tuple[str, str]) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def slot_waiter(bar) -> Callable[[int], None]:
+    """``on_wait`` for ``ui.workers``: while a run waits for a free training slot, its progress bar says where
+    it stands in the queue (redrawn only when the place changes)."""
+    shown = [0]
+
+    def on_wait(position: int) -> None:
+        if position != shown[0]:
+            shown[0] = position
+            bar.progress(0.0, text=t("train.live.waiting", position=position))
+
+    return on_wait

@@ -15,7 +15,7 @@ import streamlit as st
 
 from lstm_core.errors import CoreError
 from lstm_core.forecast import ForecastConfig, Forecaster
-from ui import state, widgets
+from ui import state, widgets, workers
 from ui.i18n import current_lang, t, translate
 from ui.plots import compare as cplots
 
@@ -63,9 +63,9 @@ if not chosen:
 
 
 # --- training --------------------------------------------------------------------------------------------
-def _summary(fc: Forecaster, hist, seconds: float) -> tuple[dict, dict]:
+def _summary(fc: Forecaster, hist, seconds: float, ev: dict | None = None) -> tuple[dict, dict]:
     """One run's numbers for the table and plots, and the evaluation (for the baselines and test actuals)."""
-    ev = fc.evaluate()
+    ev = ev if ev is not None else fc.evaluate()
     parts = ev["parts"]
     test = parts.get("test") or parts.get("validation")
     summary = {
@@ -115,10 +115,9 @@ def train_all(models: list[str], cfg: ForecastConfig, seeds: int) -> dict:
                                                     epoch=info.epoch, epochs=info.epochs,
                                                     loss=f"{info.val_loss if info.val_loss is not None else 0:.4f}"))
 
-            fc = Forecaster(c)
-            t0 = time.perf_counter()
-            hist = fc.fit(values, callback=on_epoch)
-            summary, ev = _summary(fc, hist, time.perf_counter() - t0)
+            fitted = workers.fit(values, c, on_epoch=on_epoch, evaluate=True, on_wait=widgets.slot_waiter(bar))
+            fc, hist = fitted.forecaster, fitted.history
+            summary, ev = _summary(fc, hist, hist.fit_seconds, fitted.evaluation)
             results["runs"][name].append(summary)
             if s == 0:
                 train_end, val_end = ev["split"]

@@ -12,8 +12,9 @@ progress bar, in a box placed above the downloads, and the verdict appears there
 - Each origin refits one network (``BACKTEST_MEMBERS``), not the whole ensemble: the verdict scores a single
   network, a cautious estimate of the averaged forecast shown (the caption says so). With the automatic
   3-network ensemble this takes the backtest from 3 × 3 to 3 × 1 network fits.
-- Fits run with one BLAS thread (``ui.trainer.single_blas_thread``): the core's small matmuls only
-  spin-wait in extra OpenBLAS threads, which on a busy 2-core machine multiplied the wall time.
+- Fits and backtest origins run in a worker process (``ui.workers``: lower priority, one BLAS thread, outside
+  the server's GIL), so a class forecasting at once does not slow everyone's pages; this script only waits
+  on the pipe and draws the progress it relays.
 - Finished origins are kept per (data fingerprint, per-origin config, origin, levels, season) in a
   process-wide store (fits are seeded, so the numbers are the same whoever asks): a rerun — a language
   switch, the zoom slider, a click while the backtest runs — never refits an origin already done, and a
@@ -35,13 +36,12 @@ import streamlit as st
 
 import datasets
 from datasets import DataError
-from lstm_core.backtest import OriginResult, backtest_origin, backtest_plan, collect
+from lstm_core.backtest import OriginResult, backtest_plan, collect
 from lstm_core.errors import CoreError
 from lstm_core.forecast import CELLS, ForecastConfig, Forecaster, min_points
-from ui import export, state, widgets
+from ui import export, state, widgets, workers
 from ui.i18n import current_lang, t, translate
 from ui.plots import forecast as fplots
-from ui.trainer import single_blas_thread
 
 lang = current_lang()
 LEVELS = (80, 95)
@@ -210,7 +210,6 @@ def run_backtest(cfg: ForecastConfig, k: int) -> dict:
     """Rolling-origin backtest of ``cfg`` (``BACKTEST_MEMBERS`` networks per origin) against the baselines:
     ``{"mean", "origins", "horizon", "members"}`` or ``{"error": CoreError}``. Origins already in the store
     are not refitted; each new one is stored as soon as it is done, so an interrupted backtest resumes."""
-    single_blas_thread()
     try:
         x, cfg_o, cuts, lv, mm = backtest_plan(values, cfg, k, LEVELS, m, members=BACKTEST_MEMBERS)
     except CoreError as exc:
@@ -228,7 +227,7 @@ def run_backtest(cfg: ForecastConfig, k: int) -> dict:
                 def relay(info, j: int = j) -> None:
                     on_epoch(dataclasses.replace(info, origin=j, origins=k))
 
-                result = backtest_origin(x, cfg_o, o, lv, mm, relay)
+                result = workers.backtest_origin(x, cfg_o, o, lv, mm, relay, on_wait=widgets.slot_waiter(bar))
                 store.put(key, result)
             done.append(result)
     except CoreError as exc:
@@ -241,12 +240,11 @@ def run_backtest(cfg: ForecastConfig, k: int) -> dict:
 
 def fit_and_forecast(cfg: ForecastConfig) -> dict:
     """Fit on all of the history with live progress; the backtest is left pending (runs after the chart)."""
-    single_blas_thread()
     bar = st.progress(0.0, text=t("forecast.fitting"))
-    fc = Forecaster(cfg)
-    t0 = time.perf_counter()
-    hist = fc.fit(values, callback=_progress(bar, "forecast.progress_fit"))
-    seconds = time.perf_counter() - t0
+    fitted = workers.fit(values, cfg, on_epoch=_progress(bar, "forecast.progress_fit"),
+                         on_wait=widgets.slot_waiter(bar))
+    fc, hist = fitted.forecaster, fitted.history
+    seconds = hist.fit_seconds
     bar.empty()
     return {"forecaster": fc, "history": hist, "config": cfg, "data_key": loaded.key, "origin": "fit",
             "seconds": seconds, "backtest": None, "backtest_pending": True, "backtest_origins": origins}

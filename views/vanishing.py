@@ -18,8 +18,8 @@ import streamlit as st
 from datasets import DataError
 from datasets.synthetic import MEMORY_TASKS, memory_task
 from lstm_core import CoreError
-from lstm_core.memory import KINDS, MemoryConfig, compare_kinds, init_gradients, task_shape
-from ui import state, widgets
+from lstm_core.memory import KINDS, MemoryConfig, init_gradients, task_shape
+from ui import state, widgets, workers
 from ui.i18n import fmt_num, t
 from ui.plots.gradients import accuracy_vs_lag, gradient_curves, gradient_heatmap, kind_label, loss_curves
 
@@ -99,7 +99,7 @@ def train_sweep(task: str, lags: list[int], cfg: MemoryConfig) -> None:
 
     for lag in todo:
         X, Y, Xt, Yt = memory_data(task, lag, cfg.seed)
-        comp = compare_kinds(X, Y, Xt, Yt, cfg, lag, progress=progress)
+        comp = workers.compare_memory(X, Y, Xt, Yt, cfg, lag, progress=progress, on_wait=widgets.slot_waiter(bar))
         done["n"] = (todo.index(lag) + 1) * len(KINDS) * cfg.epochs  # runs that stopped early still count
         store[(task, lag, cfg)] = comp
         while len(store) > 24:  # bounded: forget the oldest
