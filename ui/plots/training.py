@@ -60,31 +60,36 @@ def loss_curves(
     """
     n = len(train_loss)
     x = np.arange(1, n + 1)
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=x, y=_finite_or_none(train_loss), mode="lines",
-                             name=translate(lang, "plot.training.train_loss"),
-                             line={"color": TRAIN_COLOR, "width": 2}, hovertemplate="%{y:.4g}"))
+    # Built in one constructor call: the live panel redraws this every second for every training session, and
+    # add_trace / add_vline / update_layout cost 15 ms here against 3 ms for the same figure built at once.
+    train = _finite_or_none(train_loss)
     val = _finite_or_none(val_loss)
+    traces = [go.Scatter(x=x, y=train, mode="lines", name=translate(lang, "plot.training.train_loss"),
+                         line={"color": TRAIN_COLOR, "width": 2}, hovertemplate="%{y:.4g}")]
     if any(v is not None for v in val):
-        fig.add_trace(go.Scatter(x=x[: len(val)], y=val, mode="lines",
-                                 name=translate(lang, "plot.training.val_loss"),
+        traces.append(go.Scatter(x=x[: len(val)], y=val, mode="lines", name=translate(lang, "plot.training.val_loss"),
                                  line={"color": VAL_COLOR, "width": 2}, hovertemplate="%{y:.4g}"))
-    if best_epoch and 1 <= best_epoch <= n:
-        fig.add_vline(x=best_epoch, line={"color": colors.CURSOR, "width": 1, "dash": "dot"},
-                      annotation_text=translate(lang, "plot.training.best", epoch=best_epoch),
-                      annotation_position="top right", annotation_font_size=11)
+    shapes, notes = [], []
+    if best_epoch and 1 <= best_epoch <= n:  # what add_vline(annotation_position="top right") draws
+        shapes.append({"type": "line", "x0": best_epoch, "x1": best_epoch, "xref": "x", "y0": 0, "y1": 1,
+                       "yref": "y domain", "line": {"color": colors.CURSOR, "width": 1, "dash": "dot"}})
+        notes.append({"text": translate(lang, "plot.training.best", epoch=best_epoch), "x": best_epoch, "xref": "x",
+                      "y": 1, "yref": "y domain", "xanchor": "left", "yanchor": "top", "showarrow": False,
+                      "font": {"size": 11}})
     x_max = max(int(epochs or n), 1)
-    positive = [v for v in (*_finite_or_none(train_loss), *val) if v is not None and v > 0]
+    positive = [v for v in (*train, *val) if v is not None and v > 0]
     use_log = log_y and bool(positive)
-    fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        hovermode="x unified",
-        xaxis={"title": translate(lang, "plot.training.epoch"), "range": [0.5, x_max + 0.5]},
-        yaxis={"title": translate(lang, "plot.training.loss"), "type": "log" if use_log else "linear"},
-        legend={"orientation": "h", "y": 1.12, "x": 0},
-    )
-    return fig
+    layout = {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "hovermode": "x unified",
+        "xaxis": {"title": {"text": translate(lang, "plot.training.epoch")}, "range": [0.5, x_max + 0.5]},
+        "yaxis": {"title": {"text": translate(lang, "plot.training.loss")}, "type": "log" if use_log else "linear"},
+        "legend": {"orientation": "h", "y": 1.12, "x": 0},
+        "shapes": shapes,
+        "annotations": notes,
+    }
+    return go.Figure(data=traces, layout=layout)
 
 
 def fit_figure(
