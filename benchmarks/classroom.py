@@ -1,11 +1,13 @@
-"""A classroom at once: N browser sessions train different models on different series; print the figures.
+"""A classroom at once: N sessions train different models on different series; print the figures.
 
-Run: ``.venv/bin/python benchmarks/classroom.py [sessions]`` (needs /usr/bin/chromium). Starts its own
-``streamlit run app.py`` on a free loopback port and stops it afterwards.
+The students are websocket clients sending what a browser sends (``tests/e2e/wsclient.py``); a newcomer's page
+load is timed in the real chromium while they train. Run: ``.venv/bin/python benchmarks/classroom.py [sessions]
+[loads]`` (needs /usr/bin/chromium). Starts its own ``streamlit run app.py`` on a free loopback port and stops it.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 from pathlib import Path
@@ -13,9 +15,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e import harness  # noqa: E402
+from ui import workers  # noqa: E402
 
 
-def main(n: int = 8) -> int:
+def main(n: int = 8, loads: int = 5) -> int:
     from playwright.sync_api import sync_playwright
 
     reason = harness.chromium_missing_reason()
@@ -27,12 +30,14 @@ def main(n: int = 8) -> int:
         warm = browser.new_context()
         harness.open_app(warm.new_page(), url, "en", timeout=90)
         warm.close()
-        result = harness.classroom(browser, url, n=n, epochs=2)
+        result = harness.classroom(browser, url, n=n, loads=loads)
         browser.close()
-    loads = result.fresh_loads_s
-    print(f"sessions training at once: {result.sessions}")
-    print(f"fresh page loads while they train (s): {', '.join(f'{x:.2f}' for x in loads)} "
-          f"(median {statistics.median(loads):.2f}, max {max(loads):.2f})")
+    print(f"sessions training at once: {result.sessions} (training slots: {workers.SIZE} of {os.cpu_count()} cores)")
+    for label, times in (("with the room idle", result.idle_loads_s), ("while they train", result.fresh_loads_s)):
+        print(f"fresh page loads {label} (s): {', '.join(f'{x:.2f}' for x in times)} "
+              f"(median {statistics.median(times):.2f}, max {max(times):.2f})")
+    print(f"sessions still training when each load ended: {result.training_at_load}")
+    print(f"script runs the sessions asked for (clicks and live-panel reruns): {result.reruns}")
     print(f"wall time from the first Train click to the last session done: {result.train_wall_s:.1f} s")
     for k, (data, model) in enumerate(result.seen):
         secs = result.train_s[k] if k < len(result.train_s) else None
@@ -44,4 +49,4 @@ def main(n: int = 8) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 8))
+    raise SystemExit(main(*(int(a) for a in sys.argv[1:3])))
