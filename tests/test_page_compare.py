@@ -50,6 +50,12 @@ def test_four_models_on_equal_terms(lang):
     assert any(translate(lang, "compare.no_results")[:20] in i.value for i in at.info)
     res = _train(at)
     assert list(res["runs"]) == list(MODELS)
+    bars = [b.proto.text for b in at.get("progress")]
+    seconds = sum(r["seconds"] for r in res["runs"]["lstm"])
+    mark = "," if lang == "pt-BR" else "."  # the language's decimal mark in "done in 0,3 s"
+    want = translate(lang, "compare.done_model", model=translate(lang, "compare.model.lstm"),
+                     seconds=f"{seconds:.1f}".replace(".", mark))
+    assert want in bars, bars
     cfg = res["config"]
     assert cfg["epochs"] == 2 and cfg["hidden_size"] == 4 and cfg["ensemble"] == 1
     runs = {name: r[0] for name, r in res["runs"].items()}

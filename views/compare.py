@@ -16,7 +16,7 @@ import streamlit as st
 from lstm_core.errors import CoreError
 from lstm_core.forecast import ForecastConfig, Forecaster
 from ui import state, widgets, workers
-from ui.i18n import current_lang, t, translate
+from ui.i18n import current_lang, fmt_num, t, translate
 from ui.plots import compare as cplots
 
 lang = current_lang()
@@ -113,7 +113,7 @@ def train_all(models: list[str], cfg: ForecastConfig, seeds: int) -> dict:
                 done = (s + info.epoch / info.epochs) / seeds
                 bar.progress(min(done, 1.0), text=t("compare.progress", model=label, seed=s + 1, seeds=seeds,
                                                     epoch=info.epoch, epochs=info.epochs,
-                                                    loss=f"{info.val_loss if info.val_loss is not None else 0:.4f}"))
+                                                    loss=fmt_num(info.val_loss if info.val_loss is not None else 0, 4, lang)))
 
             fitted = workers.fit(values, c, on_epoch=on_epoch, evaluate=True, on_wait=widgets.slot_waiter(bar))
             fc, hist = fitted.forecaster, fitted.history
@@ -133,7 +133,7 @@ def train_all(models: list[str], cfg: ForecastConfig, seeds: int) -> dict:
                                        "baselines": {k: np.asarray(v) for k, v in test["predictions"].items()
                                                      if k != "model"}}
         bar.progress(1.0, text=t("compare.done_model", model=label,
-                                 seconds=f"{sum(r['seconds'] for r in results['runs'][name]):.1f}"))
+                                 seconds=fmt_num(sum(r["seconds"] for r in results["runs"][name]), 1, lang)))
     results["split"] = (train_end, val_end)
     return results
 

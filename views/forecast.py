@@ -40,7 +40,7 @@ from lstm_core.backtest import OriginResult, backtest_plan, collect
 from lstm_core.errors import CoreError
 from lstm_core.forecast import CELLS, ForecastConfig, Forecaster, min_points
 from ui import export, state, widgets, workers
-from ui.i18n import current_lang, t, translate
+from ui.i18n import current_lang, fmt_num, t, translate
 from ui.plots import forecast as fplots
 
 lang = current_lang()
@@ -304,7 +304,7 @@ except DataError as exc:
 fit_pos = np.arange(cfg.window, n)
 fit_val = fc.paths(values, fit_pos, 1)[:, 0]
 if run["origin"] == "fit":
-    st.success(t("forecast.fitted", cell=cell_label, seconds=f"{run['seconds']:.1f}",
+    st.success(t("forecast.fitted", cell=cell_label, seconds=fmt_num(run["seconds"], 1, lang),
                  status=t(run["history"].message_key, **run["history"].message_params)))
 else:
     st.info(t("forecast.from_upload", cell=cell_label), icon=":material/upload_file:")
