@@ -127,10 +127,11 @@ class History:
         return len(self.train_loss)
 
     def to_dict(self) -> dict:
+        """JSON-safe: a non-finite loss (a run that blew up, an epoch without validation) becomes None."""
         return {
-            "train_loss": list(self.train_loss),
-            "val_loss": list(self.val_loss),
-            "lr": list(self.lr),
+            "train_loss": _finite_list(self.train_loss),
+            "val_loss": _finite_list(self.val_loss),
+            "lr": _finite_list(self.lr),
             "best_epoch": self.best_epoch,
             "best_loss": self.best_loss if math.isfinite(self.best_loss) else None,
             "status": self.status,
@@ -144,9 +145,9 @@ class History:
         """Constructor arguments from ``to_dict``'s output (what a model file stores); missing items get defaults."""
         best = d.get("best_loss")
         return {
-            "train_loss": [float(v) for v in d.get("train_loss", [])],
-            "val_loss": [None if v is None else float(v) for v in d.get("val_loss", [])],
-            "lr": [float(v) for v in d.get("lr", [])],
+            "train_loss": [math.nan if v is None else float(v) for v in d.get("train_loss", [])],
+            "val_loss": [math.nan if v is None else float(v) for v in d.get("val_loss", [])],
+            "lr": [math.nan if v is None else float(v) for v in d.get("lr", [])],
             "best_epoch": int(d.get("best_epoch", 0)),
             "best_loss": math.inf if best is None else float(best),
             "status": str(d.get("status", "completed")),
@@ -158,6 +159,10 @@ class History:
     @classmethod
     def from_dict(cls, d: dict) -> History:
         return cls(**cls.fields_from_dict(d))
+
+
+def _finite_list(values) -> list[float | None]:
+    return [float(v) if v is not None and math.isfinite(float(v)) else None for v in values]
 
 
 def loss_fn(name: str, delta: float = 1.0) -> Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]:

@@ -2,6 +2,7 @@
 
 import dataclasses
 import io
+import math
 
 import numpy as np
 import pytest
@@ -244,3 +245,19 @@ def test_backtest_stops_when_the_callback_says_so():
     x = _series(150)
     res = backtest(x, _cfg(epochs=3), n_origins=3, callback=lambda info: False)
     assert len(res.per_origin) == 1 and res.statuses == ["cancelled"] and "model" in res.mean
+
+
+def test_a_history_with_non_finite_losses_still_saves_and_loads(fitted):
+    """A run that blew up may leave NaN/inf in its curves: the model file (JSON inside) keeps them as gaps."""
+    fc = Forecaster.load(_saved(fitted))
+    fc.history.train_loss[-1] = float("inf")
+    fc.history.val_loss[0] = float("nan")
+    back = Forecaster.load(_saved(fc))
+    assert math.isnan(back.history.train_loss[-1]) and math.isnan(back.history.val_loss[0])
+    assert back.history.train_loss[:-1] == fc.history.train_loss[:-1]
+
+
+def _saved(fc: Forecaster) -> bytes:
+    buf = io.BytesIO()
+    fc.save(buf)
+    return buf.getvalue()
