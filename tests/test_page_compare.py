@@ -122,3 +122,28 @@ def test_classroom_mode_hides_shared_settings():
     assert res["config"]["epochs"] == 2  # the budget set in state still applies
     assert np.isfinite(res["runs"]["lstm"][0]["seconds"])
     assert_no_missing_keys(at)
+
+
+def test_a_comparison_waits_its_turn_when_the_training_slots_are_busy(monkeypatch):
+    """Another session holds the only slot: the page says it is waiting (its place in line), then trains."""
+    import threading
+
+    from ui import widgets, workers
+
+    slots = workers.TrainingSlots(1)
+    monkeypatch.setattr(workers, "SLOTS", slots)
+    assert slots.acquire("another-session", threading.Event())
+    seen: list[int] = []
+    real = widgets.slot_waiter
+
+    def recording(bar):
+        draw = real(bar)
+        return lambda position: (seen.append(position), draw(position))
+
+    monkeypatch.setattr(widgets, "slot_waiter", recording)
+    threading.Timer(1.0, slots.release, args=("another-session",)).start()
+    at = _open("pt-BR")
+    res = _train(at)
+    assert seen and set(seen) == {1}, seen
+    assert list(res["runs"]) == list(MODELS) and slots.running == 0
+    assert_no_missing_keys(at)

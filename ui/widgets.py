@@ -249,12 +249,16 @@ def stat_table(rows: Mapping[str, str], headers: tuple[str, str]) -> None:
 
 def slot_waiter(bar) -> Callable[[int], None]:
     """``on_wait`` for ``ui.workers``: while a run waits for a free training slot, its progress bar says where
-    it stands in the queue (redrawn only when the place changes)."""
-    shown = [0]
+    it stands in the queue. Redrawn when the place changes and twice a second anyway: Streamlit only notices
+    a click (which must interrupt this script) when the script sends something."""
+    import time
+
+    shown = [0, 0.0]  # position drawn, when
 
     def on_wait(position: int) -> None:
-        if position != shown[0]:
-            shown[0] = position
+        now = time.monotonic()
+        if position != shown[0] or now - shown[1] >= 0.5:
+            shown[0], shown[1] = position, now
             bar.progress(0.0, text=t("train.live.waiting", position=position))
 
     return on_wait

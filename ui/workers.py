@@ -460,20 +460,29 @@ class TrainingSlots:
                 on_wait: Callable[[int], Any] | None = None) -> bool:
         """Wait for a free slot; True once ``ticket`` holds one, False if ``stop`` was set while it waited.
 
-        ``on_wait(position)`` is called from this thread while it waits (it may raise: the run leaves the queue).
+        ``on_wait(position)`` is called from this thread about every ``poll_s`` while it waits, outside the lock
+        (it may draw, or raise: the run then leaves the queue).
         """
         with self._cond:
             self._queue.append(ticket)
-            try:
-                while not (self._queue[0] == ticket and len(self._running) < self.size):
+        try:
+            while True:
+                with self._cond:
+                    if self._queue[0] == ticket and len(self._running) < self.size:
+                        self._running.add(ticket)
+                        return True
                     if stop.is_set():
                         return False
-                    if on_wait is not None:
-                        on_wait(self._queue.index(ticket) + 1)
-                    self._cond.wait(poll_s)
-                self._running.add(ticket)
-                return True
-            finally:
+                    position = self._queue.index(ticket) + 1
+                    if on_wait is None:
+                        self._cond.wait(poll_s)
+                        continue
+                on_wait(position)
+                with self._cond:
+                    if not (self._queue[0] == ticket and len(self._running) < self.size):
+                        self._cond.wait(poll_s)
+        finally:
+            with self._cond:
                 self._queue.remove(ticket)
                 self._cond.notify_all()
 
