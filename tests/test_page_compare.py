@@ -143,7 +143,29 @@ def test_a_comparison_waits_its_turn_when_the_training_slots_are_busy(monkeypatc
     monkeypatch.setattr(widgets, "slot_waiter", recording)
     threading.Timer(1.0, slots.release, args=("another-session",)).start()
     at = _open("pt-BR")
+    at.session_state[state.COMPARE_SEED] = 77  # settings no other test trained: nothing to reuse
+    at.run()
     res = _train(at)
     assert seen and set(seen) == {1}, seen
     assert list(res["runs"]) == list(MODELS) and slots.running == 0
     assert_no_missing_keys(at)
+
+
+def test_a_second_session_with_the_same_settings_reuses_every_fit(monkeypatch):
+    from ui import workers
+
+    first = _open("en")
+    first.session_state[state.COMPARE_SEED] = 78
+    first.run()
+    done = _train(first)
+    calls: list[int] = []
+    real = workers.fit
+    monkeypatch.setattr(workers, "fit", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    second = _open("pt-BR")
+    second.session_state[state.COMPARE_SEED] = 78
+    second.run()
+    again = _train(second)
+    assert calls == [], "seeded fits with the same data and settings are not trained twice"
+    for name in MODELS:
+        assert again["runs"][name][0]["metrics"] == done["runs"][name][0]["metrics"]
+    assert_no_missing_keys(second)

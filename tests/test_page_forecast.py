@@ -4,6 +4,7 @@ series, both languages and classroom mode. Training is kept tiny through the lin
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 import pandas as pd
@@ -260,7 +261,51 @@ def test_language_switch_and_zoom_never_refit_and_a_second_session_reuses_the_ba
     text, _ = __import__("ui.plots.forecast", fromlist=["verdict"]).verdict(bt["mean"], "pt-BR", "LSTM")
     assert text in _visible(at), "the verdict is shown again, now in Portuguese"
 
-    # another session opening the same link fits its own forecast, but the backtest's origins are shared
+    # another session opening the same link (a class following the teacher's link) refits nothing: the fit
+    # and the backtest's origins are seeded, so both are shared by the server's sessions
     other = _open_link(query, "en")
-    assert counts == {"fit": 1, "origin": 0}
+    assert counts == {"fit": 0, "origin": 0}
+    assert _run(other)["forecaster"] is run["forecaster"]
     assert _run(other)["backtest"]["mean"] == bt["mean"]
+
+
+def test_a_class_opening_one_link_at_once_queues_behind_a_single_fit(monkeypatch):
+    """Three sessions open the same link while the only training slot is taken: they all wait their turn, the
+    first fits, the others find its result once they hold the slot (one fit, one set of origins in all)."""
+    import threading
+
+    from ui import workers
+
+    slots = workers.TrainingSlots(1)
+    monkeypatch.setattr(workers, "SLOTS", slots)
+    counts = {"fit": 0, "origin": 0}
+    real_fit, real_origin = workers.fit, workers.backtest_origin
+
+    def counted_fit(*a, **kw):
+        counts["fit"] += 1
+        return real_fit(*a, **kw)
+
+    def counted_origin(*a, **kw):
+        counts["origin"] += 1
+        return real_origin(*a, **kw)
+
+    monkeypatch.setattr(workers, "fit", counted_fit)
+    monkeypatch.setattr(workers, "backtest_origin", counted_origin)
+    assert slots.acquire("teacher", threading.Event())
+    query = {**LINK, "seed": "21"}
+    sessions: list[AppTest] = []
+    threads = [threading.Thread(target=lambda: sessions.append(_open_link(query, "pt-BR"))) for _ in range(3)]
+    for th in threads:
+        th.start()
+    deadline = time.monotonic() + 30
+    while len(slots._queue) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(slots._queue) == 3, "all three sessions wait for the slot"
+    slots.release("teacher")
+    for th in threads:
+        th.join(120)
+    assert len(sessions) == 3 and counts["fit"] == 1, counts
+    first = _run(sessions[0])
+    assert all(_run(s)["forecaster"] is first["forecaster"] for s in sessions)
+    assert counts["origin"] == first["backtest"]["origins"]
+    assert all(_run(s)["backtest"]["mean"] == first["backtest"]["mean"] for s in sessions)

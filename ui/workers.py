@@ -37,6 +37,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -637,17 +638,44 @@ def run(task: str, body: dict, *, on_message: Callable[[str, Any], Any] | None =
     """
     on_message = on_message or (lambda kind, b: None)
     stop = stop or threading.Event()
-    ticket = ticket or uuid.uuid4().hex
-    if not SLOTS.acquire(ticket, stop, on_wait=on_wait):
-        return None
-    try:
+    with slot(stop=stop, on_wait=on_wait, ticket=ticket) as got:
+        if not got:
+            return None
         if on_start is not None:
             on_start()
         if in_process():
             single_blas_thread()
             return TASKS[task](body, _InlineChannel(on_message, stop))
         return _run_in_worker(task, body, on_message, stop)
+
+
+_HELD = threading.local()  # .depth: slots this thread holds through slot() (nested runs reuse the outer one)
+
+
+@contextlib.contextmanager
+def slot(*, stop: threading.Event | None = None, on_wait: Callable[[int], Any] | None = None,
+         ticket: str | None = None):
+    """Hold a training slot for a block (yields True), or yield False if ``stop`` was set while waiting.
+
+    Runs inside the block, in this thread, use the held slot instead of queueing again, so a caller can wait
+    its turn, look whether someone else has meanwhile computed what it needs, and only then train.
+    """
+    if getattr(_HELD, "depth", 0):
+        _HELD.depth += 1
+        try:
+            yield True
+        finally:
+            _HELD.depth -= 1
+        return
+    ticket = ticket or uuid.uuid4().hex
+    if not SLOTS.acquire(ticket, stop or threading.Event(), on_wait=on_wait):
+        yield False
+        return
+    _HELD.depth = 1
+    try:
+        yield True
     finally:
+        _HELD.depth = 0
         SLOTS.release(ticket)
 
 
@@ -693,6 +721,46 @@ def _run_in_worker(task: str, body: dict, on_message, stop: threading.Event) -> 
 
 
 # --- what the app calls ------------------------------------------------------------------------------------------
+class ResultStore:
+    """Training results shared by every session of this server process (bounded LRU, thread-safe).
+
+    Keys hold the data fingerprint and the full config, and every fit is seeded, so a stored result is exactly
+    what refitting would give; results are never mutated after they are stored (sessions only read them).
+    """
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: tuple):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, result) -> None:
+        with self._lock:
+            self._items[key] = result
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def get_or_make(self, key: tuple, make, on_wait=None):
+        """The stored result, or ``make()`` run once this session holds a training slot. Looked up again once
+        the slot is held: a class opening one shared link queues behind the first fit, then reuses it."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        with slot(on_wait=on_wait):
+            found = self.get(key)
+            if found is None:
+                found = make()
+                self.put(key, found)
+        return found
+
+
 @dataclasses.dataclass
 class FitResult:
     """A fitted forecaster, its history, and (when asked) its evaluation."""

@@ -1,7 +1,8 @@
 """Compare: LSTM, GRU, bidirectional LSTM and plain RNN trained on equal terms, next to the baselines.
 
 Every model gets the same data, split, window, horizon, seed(s) and epoch budget (``ForecastConfig.auto`` with
-one ensemble member), so differences come from the cell. Results live in ``ui.state.COMPARE_RESULTS``; the
+one ensemble member), so differences come from the cell. Fits run in a worker (``ui.workers``) and are kept
+process-wide (``compare_store``): they are seeded, so a class running the same comparison trains it once. Results live in ``ui.state.COMPARE_RESULTS``; the
 views below the table (gate heatmaps) run in a fragment and never retrain.
 """
 
@@ -92,6 +93,14 @@ def _probe_gates(fc: Forecaster, name: str, probe: np.ndarray) -> dict[str, np.n
     return out
 
 
+@st.cache_resource(show_spinner=False)
+def compare_store() -> workers.ResultStore:
+    """Every model fitted here, per (data fingerprint, config), shared by the server's sessions: fits are seeded,
+    so a class comparing the same series with the same settings trains each model once (the others queue
+    behind it, then read it)."""
+    return workers.ResultStore(64)
+
+
 def train_all(models: list[str], cfg: ForecastConfig, seeds: int) -> dict:
     """Train every chosen model for every seed with live progress; return the results dict kept in state."""
     results: dict = {"data_key": loaded.key, "runs": {}, "gates": {}, "baselines": {}, "config": cfg.to_dict(),
@@ -115,7 +124,10 @@ def train_all(models: list[str], cfg: ForecastConfig, seeds: int) -> dict:
                                                     epoch=info.epoch, epochs=info.epochs,
                                                     loss=fmt_num(info.val_loss if info.val_loss is not None else 0, 4, lang)))
 
-            fitted = workers.fit(values, c, on_epoch=on_epoch, evaluate=True, on_wait=widgets.slot_waiter(bar))
+            def make(c=c, on_epoch=on_epoch) -> workers.FitResult:
+                return workers.fit(values, c, on_epoch=on_epoch, evaluate=True)
+
+            fitted = compare_store().get_or_make((loaded.key, c.to_json()), make, on_wait=widgets.slot_waiter(bar))
             fc, hist = fitted.forecaster, fitted.history
             summary, ev = _summary(fc, hist, hist.fit_seconds, fitted.evaluation)
             results["runs"][name].append(summary)

@@ -18,7 +18,8 @@ progress bar, in a box placed above the downloads, and the verdict appears there
 - Finished origins are kept per (data fingerprint, per-origin config, origin, levels, season) in a
   process-wide store (fits are seeded, so the numbers are the same whoever asks): a rerun — a language
   switch, the zoom slider, a click while the backtest runs — never refits an origin already done, and a
-  class opening the same shared link pays for each origin once.
+  class opening the same shared link pays for each origin once. The final fit is kept the same way, per
+  (data fingerprint, config), and a session that queued behind an identical fit takes its result.
 - We do not reuse the final fit's epoch count at the origins: that fit saw the blocks the backtest scores,
   so its early-stopping point would leak them into the check.
 """
@@ -26,9 +27,7 @@ progress bar, in a box placed above the downloads, and the verdict appears there
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
-from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -174,36 +173,16 @@ def _progress(bar, key: str):
     return on_epoch
 
 
-class OriginStore:
-    """Finished backtest origins shared by every session of this server process (bounded, thread-safe).
-
-    Keys hold the data fingerprint and the full per-origin config, and each fit is seeded, so a stored
-    ``OriginResult`` is exactly what refitting would give; results are never mutated after they are stored.
-    """
-
-    def __init__(self, size: int = 256) -> None:
-        self._items: OrderedDict[tuple, OriginResult] = OrderedDict()
-        self._lock = threading.Lock()
-        self._size = size
-
-    def get(self, key: tuple) -> OriginResult | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple, result: OriginResult) -> None:
-        with self._lock:
-            self._items[key] = result
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+@st.cache_resource(show_spinner=False)
+def origin_store() -> workers.ResultStore:
+    """Finished backtest origins (``OriginResult``), small: many fit."""
+    return workers.ResultStore(256)
 
 
 @st.cache_resource(show_spinner=False)
-def origin_store() -> OriginStore:
-    return OriginStore()
+def fit_store() -> workers.ResultStore:
+    """Fitted forecasters with their history; each holds its series, so fewer are kept."""
+    return workers.ResultStore(16)
 
 
 def run_backtest(cfg: ForecastConfig, k: int) -> dict:
@@ -220,16 +199,14 @@ def run_backtest(cfg: ForecastConfig, k: int) -> dict:
     done: list[OriginResult] = []
     try:
         for j, o in enumerate(cuts):
-            key = (loaded.key, cfg_o.to_json(), int(o), lv, mm)
-            result = store.get(key)
-            if result is None:
+            def relay(info, j: int = j) -> None:
+                on_epoch(dataclasses.replace(info, origin=j, origins=k))
 
-                def relay(info, j: int = j) -> None:
-                    on_epoch(dataclasses.replace(info, origin=j, origins=k))
+            def make(o: int = o, relay=relay) -> OriginResult:
+                return workers.backtest_origin(x, cfg_o, o, lv, mm, relay)
 
-                result = workers.backtest_origin(x, cfg_o, o, lv, mm, relay, on_wait=widgets.slot_waiter(bar))
-                store.put(key, result)
-            done.append(result)
+            done.append(store.get_or_make((loaded.key, cfg_o.to_json(), int(o), lv, mm), make,
+                                          on_wait=widgets.slot_waiter(bar)))
     except CoreError as exc:
         return {"error": exc}
     finally:
@@ -241,9 +218,12 @@ def run_backtest(cfg: ForecastConfig, k: int) -> dict:
 def fit_and_forecast(cfg: ForecastConfig) -> dict:
     """Fit on all of the history with live progress; the backtest is left pending (runs after the chart)."""
     bar = st.progress(0.0, text=t("forecast.fitting"))
-    fitted = workers.fit(values, cfg, on_epoch=_progress(bar, "forecast.progress_fit"),
-                         on_wait=widgets.slot_waiter(bar))
-    fc, hist = fitted.forecaster, fitted.history
+
+    def make() -> tuple[Forecaster, object]:
+        fitted = workers.fit(values, cfg, on_epoch=_progress(bar, "forecast.progress_fit"))
+        return fitted.forecaster, fitted.history
+
+    fc, hist = fit_store().get_or_make((loaded.key, cfg.to_json()), make, on_wait=widgets.slot_waiter(bar))
     seconds = hist.fit_seconds
     bar.empty()
     return {"forecaster": fc, "history": hist, "config": cfg, "data_key": loaded.key, "origin": "fit",
