@@ -40,3 +40,14 @@ def test_gate_means_over_epochs_one_line_per_sigmoid_gate():
     assert by_name["Portão de esquecimento"].line.color == colors.gate_color("forget")
     assert tuple(fig.layout.yaxis.range) == (-0.02, 1.02)  # fixed, so runs compare
     assert any(sh.x0 == 5 for sh in fig.layout.shapes)
+
+
+def test_epoch_axes_show_whole_epochs_only():
+    from ui.plots.training import loss_curves
+
+    short = loss_with_marker([1, 2, 3], [0.6, 0.4, 0.35], [0.5, 0.45, 0.44], 3)
+    assert short.layout.xaxis.dtick == 1 and short.layout.xaxis.tickformat == "d"
+    curves = loss_curves([0.6, 0.4], [0.5, 0.45], epochs=3)
+    assert curves.layout.xaxis.dtick == 1 and tuple(curves.layout.xaxis.range) == (0.5, 3.5)
+    long = loss_curves([0.5] * 40, epochs=150)
+    assert long.layout.xaxis.dtick is None and long.layout.xaxis.tickformat == "d"

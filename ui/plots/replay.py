@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from ui.i18n import translate
 from ui.plots import colors
+from ui.plots.series import epoch_axis
 
 
 def fixed_cell_range(cells: Sequence[np.ndarray]) -> float:
@@ -63,7 +64,7 @@ def loss_with_marker(
     fig.update_layout(
         height=300,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"title": translate(lang, "replay.plot.epoch")},
+        xaxis=epoch_axis(translate(lang, "replay.plot.epoch"), int(x.max()) if x.size else 1),
         yaxis={"title": translate(lang, "replay.plot.loss"), "type": "log", "exponentformat": "power"},
         legend={"orientation": "h", "y": -0.3},
         hovermode="x unified",
@@ -104,7 +105,7 @@ def gate_means_over_epochs(
         height=420,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         title=translate(lang, "replay.plot.means_title"),
-        xaxis={"title": translate(lang, "replay.plot.epoch")},
+        xaxis=epoch_axis(translate(lang, "replay.plot.epoch"), int(x.max()) if x.size else 1),
         yaxis={"title": translate(lang, "replay.plot.mean_value"), "range": [-0.02, 1.02]},
         legend={"orientation": "h", "y": -0.2},
         hovermode="x unified",

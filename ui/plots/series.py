@@ -183,3 +183,11 @@ def _half(a, b, sign: int, time_axis: bool):
         return (a + (b - a) / 2) if sign == 1 else (a - (b - a) / 2)
     a, b = float(a), float(b)
     return (a + b) / 2 if sign == 1 else a - (b - a) / 2
+
+
+def epoch_axis(title: str, last_epoch: int) -> dict:
+    """An x axis of epochs: whole numbers only (a 3-epoch run would otherwise get ticks at 1.5 and 2.5)."""
+    axis = {"title": {"text": title}, "tickformat": "d"}
+    if last_epoch <= 10:
+        axis["dtick"] = 1
+    return axis

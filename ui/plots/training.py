@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from ui.i18n import fmt_num, translate
 from ui.plots import colors
-from ui.plots.series import is_time_axis, localize, minmax_positions, x_values
+from ui.plots.series import epoch_axis, is_time_axis, localize, minmax_positions, x_values
 
 TRAIN_COLOR = colors.NEGATIVE  # blue, the hue of the shaded training region
 VAL_COLOR = colors.FIT  # orange, the hue of the shaded validation region
@@ -83,7 +83,7 @@ def loss_curves(
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "hovermode": "x unified",
-        "xaxis": {"title": {"text": translate(lang, "plot.training.epoch")}, "range": [0.5, x_max + 0.5]},
+        "xaxis": {**epoch_axis(translate(lang, "plot.training.epoch"), x_max), "range": [0.5, x_max + 0.5]},
         "yaxis": {"title": {"text": translate(lang, "plot.training.loss")}, "type": "log" if use_log else "linear"},
         "legend": {"orientation": "h", "y": 1.12, "x": 0},
         "shapes": shapes,
