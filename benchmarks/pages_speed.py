@@ -6,8 +6,8 @@
    with ``ui.plots.compare.default_config`` on a 300-point seasonal series (period 12), plus each model's
    evaluation on validation and test (what one press of "Train and compare" does).
 2. Forecast, the page's own path (``views/forecast.py``) on a 1,000-point seasonal series and on the app's
-   default bundled series: one BLAS thread (``ui.workers.single_blas_thread``), ``ForecastConfig.auto`` with
-   no test part, fit + H-step forecast + in-sample fit line (= time to chart), then the default 3-origin
+   default bundled series, in this process with one BLAS thread as a worker has (``ui.workers``),
+   ``ForecastConfig.auto`` with no test part, fit + H-step forecast + in-sample fit line (= time to chart), then the default 3-origin
    backtest with one network per origin (``members=1``; time to verdict = chart + backtest). ``--before``
    also times the backtest as it was before issue #7 (every origin refits the whole ensemble).
 
@@ -70,7 +70,7 @@ def forecast_page(x: np.ndarray, m: int, epochs: int | None = None, origins: int
                   before: bool = False) -> dict:
     """(wall, CPU) seconds of the Forecast page's steps on ``x``: fit, time to chart, backtest, time to verdict
     (and the pre-#7 whole-ensemble backtest when ``before``)."""
-    single_blas_thread()  # what the page does before fitting
+    single_blas_thread()  # as the worker process that fits for the page
     cfg = dataclasses.replace(ForecastConfig.auto(x.size, m), test_fraction=0.0).validate()
     if epochs:
         cfg = dataclasses.replace(cfg, epochs=epochs)
