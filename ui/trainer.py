@@ -4,14 +4,14 @@ Why a background thread: in Streamlit any click during a script run interrupts t
 trained inside the script, pressing Stop (or switching language) would kill training half-way and lose it.
 Here the training runs in a ``TrainingJob`` thread that never touches ``st.*``; the page only starts it,
 polls it from an ``st.fragment(run_every=...)`` (throttled redraws), and the Stop button sets the job's stop
-flag, which the engine's per-epoch/per-batch callbacks read: ``fit_model`` then ends with status "cancelled"
-and restores the best weights so far. The job object lives in ``st.session_state`` (``state.TRAIN_JOB``), so
-each browser session has its own and nothing is shared.
+flag, which is passed on to the worker and read by the engine's per-epoch/per-batch callbacks there:
+``fit_model`` then ends with status "cancelled" and restores the best weights so far. The job object lives
+in ``st.session_state`` (``state.TRAIN_JOB``), so each browser session has its own and nothing is shared.
 
 A classroom at once: the network itself learns in a worker process (``ui.workers``), at a lower CPU priority
 and outside the server's GIL, so other sessions' pages and a newcomer's first load stay quick while a room
-trains. At most ``MAX_RUNNING`` runs train at once (one per core); the others wait their turn in arrival
-order, their page shows their place in the queue and Stop works while they wait. This thread only relays:
+trains. At most ``MAX_RUNNING`` runs train at once (one per core but one); the others wait their turn in
+arrival order, their page shows their place in the queue and Stop works while they wait. This thread only relays:
 it waits on the worker's pipe (no GIL held) and stores each epoch's row for the live panel.
 
 While training, every ``stride`` epochs the worker records what the gates do on a fixed probe window
