@@ -230,17 +230,12 @@ def test_chart_and_downloads_come_before_the_backtest_which_resumes(monkeypatch)
     assert_no_missing_keys(at)
 
 
-def test_language_switch_and_zoom_never_refit_and_a_second_session_reuses_the_backtest(monkeypatch):
-    from ui import workers as engine  # fits and origins run through the worker pool
-
-    query = {**LINK, "seed": "12"}
-    at = _open_link(query, "en")
-    run = _run(at)
-    bt = run["backtest"]
-    assert bt is not None and "mean" in bt
+def _count_fits(monkeypatch) -> dict[str, int]:
+    """Count the page's fits and backtest origins (both go through the worker pool, ``ui.workers``)."""
+    from ui import workers
 
     counts = {"fit": 0, "origin": 0}
-    real_fit, real_origin = engine.fit, engine.backtest_origin
+    real_fit, real_origin = workers.fit, workers.backtest_origin
 
     def counted_fit(*a, **kw):
         counts["fit"] += 1
@@ -250,8 +245,20 @@ def test_language_switch_and_zoom_never_refit_and_a_second_session_reuses_the_ba
         counts["origin"] += 1
         return real_origin(*a, **kw)
 
-    monkeypatch.setattr(engine, "fit", counted_fit)
-    monkeypatch.setattr(engine, "backtest_origin", counted_origin)
+    monkeypatch.setattr(workers, "fit", counted_fit)
+    monkeypatch.setattr(workers, "backtest_origin", counted_origin)
+    return counts
+
+
+def test_language_switch_and_zoom_never_refit_and_a_second_session_reuses_the_backtest(monkeypatch):
+
+    query = {**LINK, "seed": "12"}
+    at = _open_link(query, "en")
+    run = _run(at)
+    bt = run["backtest"]
+    assert bt is not None and "mean" in bt
+
+    counts = _count_fits(monkeypatch)
     at.sidebar.radio(key="_w.lang").set_value("pt-BR").run()
     assert not at.exception, [e.value for e in at.exception]
     at.slider(key="forecast.show_last").set_value(60).run()
@@ -278,19 +285,7 @@ def test_a_class_opening_one_link_at_once_queues_behind_a_single_fit(monkeypatch
 
     slots = workers.TrainingSlots(1)
     monkeypatch.setattr(workers, "SLOTS", slots)
-    counts = {"fit": 0, "origin": 0}
-    real_fit, real_origin = workers.fit, workers.backtest_origin
-
-    def counted_fit(*a, **kw):
-        counts["fit"] += 1
-        return real_fit(*a, **kw)
-
-    def counted_origin(*a, **kw):
-        counts["origin"] += 1
-        return real_origin(*a, **kw)
-
-    monkeypatch.setattr(workers, "fit", counted_fit)
-    monkeypatch.setattr(workers, "backtest_origin", counted_origin)
+    counts = _count_fits(monkeypatch)
     assert slots.acquire("teacher", threading.Event())
     query = {**LINK, "seed": "21"}
     sessions: list[AppTest] = []
