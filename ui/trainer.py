@@ -306,10 +306,7 @@ def compute_trace(model: state.TrainedModel, values: np.ndarray, index: np.ndarr
     trace = fc.trace(values)
     names = GATES_BY_CELL[cfg.cell]
     dirs = ("forward", "backward") if cfg.bidirectional else ("forward",)
-    gates = {
-        (layer, d, name): np.array(trace.gate(name, layer=layer, direction=d)[0], dtype=np.float32)
-        for layer in range(cfg.num_layers) for d in dirs for name in names
-    }
+    gates = workers.gate_arrays(trace, cfg.num_layers, dirs, names)
     return TraceView(gates, np.asarray(values, dtype=np.float64), np.asarray(index), names, cfg.num_layers, dirs,
                      cfg.hidden_size, c_range)
 

@@ -225,6 +225,14 @@ def model_bytes(fc: Forecaster) -> np.ndarray:
     return np.frombuffer(buf.getvalue(), dtype=np.uint8)
 
 
+def gate_arrays(trace, num_layers: int, directions, names) -> dict[tuple[int, str, str], np.ndarray]:
+    """Every gate of a one-window trace: ``{(layer, direction, name): (T, H) float32}``."""
+    return {
+        (layer, d, name): np.array(trace.gate(name, layer=layer, direction=d)[0], dtype=np.float32)
+        for layer in range(num_layers) for d in directions for name in names
+    }
+
+
 class _Recorder:
     """Gate snapshots on a probe window every ``stride`` epochs; the stride doubles when there are too many.
 
@@ -247,10 +255,7 @@ class _Recorder:
         fc, net = info.forecaster, info.model.net
         Xs, _, _ = fc.scaler.transform(self.values[None, :])  # (1, T), scaled exactly like training
         _, trace = net.forward(Xs[:, :, None].astype(fc.config.dtype))
-        gates = {
-            (layer, d, name): np.array(trace.gate(name, layer=layer, direction=d)[0], dtype=np.float32)
-            for layer in range(self.layers) for d in self.directions for name in self.names
-        }
+        gates = gate_arrays(trace, self.layers, self.directions, self.names)
         size = sum(a.nbytes for a in gates.values())
         cap = max(4, min(self.most, self.budget // max(size, 1)))  # big networks keep fewer snapshots
         self.count += 1
@@ -420,15 +425,11 @@ class Worker:
         self.process = ctx.Process(target=serve, args=(child,), name=_WORKER_NAME, daemon=True)
         self.process.start()
         child.close()
-        if not self.conn.poll(START_TIMEOUT_S):
-            self.kill()
-            raise WorkerError("start timeout")
         try:
-            kind, _ = _recv(self.conn)
+            ready = self.conn.poll(START_TIMEOUT_S) and _recv(self.conn)[0] == "ready"
         except (EOFError, OSError, ValueError):
-            self.kill()
-            raise WorkerError("start failed") from None
-        if kind != "ready":
+            ready = False
+        if not ready:
             self.kill()
             raise WorkerError("start failed")
 
@@ -515,7 +516,7 @@ class WorkerPool:
         self._starting = 0
         self._busy = 0
 
-    def _start_spare(self) -> None:
+    def start_spare(self) -> None:
         """Start one worker in the background when none is idle or starting and a slot could still use one."""
         with self._lock:
             if self._idle or self._starting or self._busy >= SLOTS.size:
@@ -537,7 +538,7 @@ class WorkerPool:
     def warm(self) -> None:
         """Have one worker ready before anyone trains (cheap to call on every page run)."""
         if not in_process():
-            self._start_spare()
+            self.start_spare()
 
     def take(self) -> Worker:
         """An idle live worker, or a new one (waiting a little for one that is starting)."""
@@ -681,7 +682,7 @@ def slot(*, stop: threading.Event | None = None, on_wait: Callable[[int], Any] |
 
 def _run_in_worker(task: str, body: dict, on_message, stop: threading.Event) -> dict:
     w = POOL.take()
-    POOL._start_spare()  # the next run should not wait for a worker to start
+    POOL.start_spare()  # the next run should not wait for a worker to start
     healthy = False
     try:
         _send(w.conn, task, body)

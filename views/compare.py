@@ -2,8 +2,9 @@
 
 Every model gets the same data, split, window, horizon, seed(s) and epoch budget (``ForecastConfig.auto`` with
 one ensemble member), so differences come from the cell. Fits run in a worker (``ui.workers``) and are kept
-process-wide (``compare_store``): they are seeded, so a class running the same comparison trains it once. Results live in ``ui.state.COMPARE_RESULTS``; the
-views below the table (gate heatmaps) run in a fragment and never retrain.
+process-wide (``compare_store``): they are seeded, so a class running the same comparison trains it once.
+Results live in ``ui.state.COMPARE_RESULTS``; the views below the table (gate heatmaps) run in a fragment and
+never retrain.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def train_all(models: list[str], cfg: ForecastConfig, seeds: int) -> dict:
                 done = (s + info.epoch / info.epochs) / seeds
                 bar.progress(min(done, 1.0), text=t("compare.progress", model=label, seed=s + 1, seeds=seeds,
                                                     epoch=info.epoch, epochs=info.epochs,
-                                                    loss=fmt_num(info.val_loss if info.val_loss is not None else 0, 4, lang)))
+                                                    loss=fmt_num(info.val_loss or 0.0, 4, lang)))
 
             def make(c=c, on_epoch=on_epoch) -> workers.FitResult:
                 return workers.fit(values, c, on_epoch=on_epoch, evaluate=True)
