@@ -492,6 +492,25 @@ class Trace:
         view.flags.writeable = False
         return view
 
+    def gate_arrays(self, sample: int = 0, names: Sequence[str] | None = None,
+                    layers: Sequence[int] | None = None, directions: Sequence[str] | None = None,
+                    dtype: np.dtype | str | None = None) -> dict[tuple[int, str, str], np.ndarray]:
+        """Owned copies of one sample's gates: ``{(layer, direction, name): (T, H)}``.
+
+        Defaults: every gate name, layer and direction of this trace, in the trace's dtype. The copies share
+        no memory with the trace, so they can be cached, sent to another process or kept as replay snapshots.
+        """
+        names = self.gate_names if names is None else tuple(names)
+        layers = range(self.num_layers) if layers is None else tuple(layers)
+        directions = DIRECTIONS[:self.num_directions] if directions is None else tuple(directions)
+        B = self.x.shape[0]
+        if not _is_int(sample) or not 0 <= sample < B:
+            raise CoreError("errors.core.bad_sample", sample=str(sample), batch=B)
+        return {
+            (layer, d, name): np.array(self.gate(name, layer=layer, direction=d)[sample], dtype=dtype)
+            for layer in layers for d in directions for name in names
+        }
+
 
 # ----------------------------------------------------------------------------------------------- networks
 
