@@ -1,6 +1,6 @@
 """The one exception type of ``datasets`` and the warnings it attaches to a result.
 
-Both carry a catalog key (``errors.data.*`` / ``warnings.data.*`` in ``ui/locales/<lang>/errors_data.toml``) and
+Both carry a catalog key (``errors.data.*`` / ``warnings.data.*`` in ``locales/<lang>/errors_data.toml``) and
 parameters, so the app can say what went wrong in the user's language while ``str(exc)`` stays readable for a
 developer.
 """

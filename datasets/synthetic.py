@@ -4,7 +4,7 @@ Two families:
 
 * ``GENERATORS``: univariate series (sine, trend + season + noise, AR(2), chaos, ...) returned by ``generate`` as a
   ``pd.Series`` over integer steps. Each has parameters with defaults and bounds (for sliders), a catalog key for
-  its label and one for "what to watch for in the gates" (``ui/locales/<lang>/synthetic.toml``).
+  its label and one for "what to watch for in the gates" (``locales/<lang>/synthetic.toml``).
 * ``MEMORY_TASKS``: supervised long-memory problems ``(X, y)`` where the target depends on an input many steps
   back. A plain RNN's gradient through ``T`` steps shrinks like a product of ``T`` Jacobians, so it fails as
   ``seq_len``/``lag`` grows; an LSTM's additive cell state can carry the value.

@@ -15,6 +15,7 @@ import sys
 import time
 from typing import Any
 
+from locales import DEFAULT_LANG, normalize_lang, translate
 from lstm_core.forecast import check_levels
 
 EXIT_BAD_INPUT = 2
@@ -27,34 +28,22 @@ class BadArguments(Exception):
 
 def _lang(argv: list[str]) -> str:
     """--lang from argv (before full parsing, so --help is translated too), else LANG, else English."""
-    try:
-        from ui.i18n import normalize_lang
-    except Exception:  # the catalogs are not importable: English keys it is
-        return "en"
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):
-            return normalize_lang(argv[i + 1]) or "en"
+            return normalize_lang(argv[i + 1]) or DEFAULT_LANG
         if arg.startswith("--lang="):
-            return normalize_lang(arg.split("=", 1)[1]) or "en"
-    return normalize_lang(os.environ.get("LC_ALL") or os.environ.get("LANG")) or "en"
+            return normalize_lang(arg.split("=", 1)[1]) or DEFAULT_LANG
+    return normalize_lang(os.environ.get("LC_ALL") or os.environ.get("LANG")) or DEFAULT_LANG
 
 
 class _Text:
-    """``t(key, **params)`` bound to one language, falling back to the key when ``ui`` is not importable."""
+    """``t(key, **params)`` bound to one language."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        try:
-            from ui.i18n import translate
-        except Exception:
-            translate = None
-        self._translate = translate
 
     def __call__(self, key: str, **params: Any) -> str:
-        if self._translate is None:
-            detail = ", ".join(f"{k}={v}" for k, v in params.items())
-            return f"{key} ({detail})" if detail else key
-        return self._translate(self.lang, key, **params)
+        return translate(self.lang, key, **params)
 
 
 class _Parser(argparse.ArgumentParser):

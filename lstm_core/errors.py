@@ -2,7 +2,7 @@
 
 ``CoreError(key, **params)`` carries a catalog key (``errors.core.bad_rank``) and the parameters that fill the
 translated text, so the app and the command line can show the message in the user's language
-(``ui.i18n.error_text``) while ``str(exc)`` stays a plain English line for developers.
+(``locales.error_message``, or ``ui.i18n.error_text`` in the session language) while ``str(exc)`` stays a plain English line for developers.
 """
 
 from __future__ import annotations

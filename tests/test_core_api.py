@@ -31,7 +31,7 @@ def test_every_raised_key_is_in_both_catalogs():
             raised |= set(re.findall(r'"(errors\.core\.[a-z_]+)"', path.read_text()))
     assert len(raised) >= 15
     for lang in ("en", "pt-BR"):
-        with (ROOT / "ui" / "locales" / lang / "errors_core.toml").open("rb") as fh:
+        with (ROOT / "locales" / lang / "errors_core.toml").open("rb") as fh:
             keys = flat_keys(tomllib.load(fh))
         assert raised <= keys, (lang, sorted(raised - keys))
 

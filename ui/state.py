@@ -22,8 +22,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import datasets
+from datasets import synthetic
+from ui import i18n
+
 # --- app shell (app.py) -----------------------------------------------------------------------------
-LANG = "lang"  # "pt-BR" | "en"
+LANG = i18n.SESSION_KEY  # "pt-BR" | "en" (owned by ui.i18n, which reads it)
 CLASSROOM = "classroom"  # bool: larger type, advanced controls hidden
 PAGES = "nav.pages"  # tuple of app.NavItem registered this run (Home lists them as links)
 STATUS_SLOT = "nav.status_slot"  # [sidebar container, drawn?] of this run: widgets.draw_status fills it once
@@ -247,15 +251,11 @@ class LoadedSeries:
 
 @st.cache_data(show_spinner=False)
 def _bundled(id: str) -> pd.Series:
-    import datasets
-
     return datasets.load(id)
 
 
 def default_dataset_id() -> str:
     """The series loaded at first open: the first bundled monthly series with a yearly season."""
-    import datasets
-
     items = datasets.catalog()
     for item in items:
         if item.frequency in ("MS", "ME", "M") and item.season_length == 12:
@@ -265,8 +265,6 @@ def default_dataset_id() -> str:
 
 def bundled_series(id: str, lang: str = "en") -> LoadedSeries:
     """A bundled real series as a ``LoadedSeries`` (its data is cached per process; copies are returned)."""
-    import datasets
-
     meta = datasets.info(id)
     return LoadedSeries(
         series=_bundled(id),
@@ -280,15 +278,11 @@ def bundled_series(id: str, lang: str = "en") -> LoadedSeries:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _synthetic(name: str, seed: int, params: tuple) -> pd.Series:
-    from datasets import synthetic
-
     return synthetic.generate(name, seed=seed, **dict(params))
 
 
 def synthetic_series(name: str, params: dict, seed: int) -> LoadedSeries:
     """A synthetic series (``datasets.synthetic.generate``) as a ``LoadedSeries``; DataError on bad params."""
-    from datasets import synthetic
-
     spec = synthetic.GENERATORS[name]
     params = {p.name: (int(params[p.name]) if p.kind == "int" else float(params[p.name])) for p in spec.params}
     return LoadedSeries(
@@ -304,9 +298,7 @@ def synthetic_series(name: str, params: dict, seed: int) -> LoadedSeries:
 def get_series() -> LoadedSeries:
     """The current series; at first open, the default bundled monthly series, so every page works at once."""
     if SERIES not in st.session_state:
-        from ui.i18n import current_lang
-
-        st.session_state[SERIES] = bundled_series(default_dataset_id(), current_lang())
+        st.session_state[SERIES] = bundled_series(default_dataset_id(), i18n.current_lang())
     return st.session_state[SERIES]
 
 

@@ -1,7 +1,7 @@
 """Figures of the vanishing-gradient experiment: accuracy against lag, gradient size per step (curves, heatmap).
 
 Pure functions: arrays in, ``plotly.graph_objects.Figure`` out, no streamlit. Labels come from the catalogs
-(``ui/locales/<lang>/vanishing.toml``) through ``translate``. The numbers come from ``lstm_core.memory``.
+(``locales/<lang>/vanishing.toml``) through ``translate``. The numbers come from ``lstm_core.memory``.
 
 Colours: one per network kind, taken from the app's palette (``ui.plots.colors``): the plain RNN in the hidden
 state's sky blue (the only state it has), the LSTM in the cell state's vermillion (its long-memory path) and
