@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from locales import DEFAULT_LANG, normalize_lang, translate
-from lstm_core.forecast import check_levels
+from lstm_core.baselines import check_levels
 
 EXIT_BAD_INPUT = 2
 EXIT_UNEXPECTED = 1

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from . import metrics
-from .baselines import Forecast, default_baselines
+from .baselines import Forecast, check_levels, default_baselines
 from .errors import CoreError
-from .forecast import ForecastConfig, Forecaster, as_series, check_levels, min_points
+from .forecast import ForecastConfig, Forecaster, as_series, min_points
 from .train import EpochInfo
 
 __all__ = [

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import CoreError
+
 __all__ = [
     "Forecast",
+    "check_levels",
     "conformal_halfwidths",
     "Baseline",
     "Naive",
@@ -52,13 +55,20 @@ class Forecast:
         return out
 
 
-def _check_levels(levels) -> tuple[int, ...]:
+def check_levels(levels) -> tuple[int, ...]:
+    """Interval levels in percent as sorted, distinct ints; each must be a whole number from 1 to 99.
+
+    CoreError ``errors.engine.bad_level`` otherwise, so the app and the command line can say it in words.
+    """
     out = []
     for level in levels or ():
-        value = float(level)
-        if not 0 < value < 100:
-            raise ValueError(f"interval level must be between 0 and 100, got {level!r}")
-        out.append(int(round(value)))
+        try:
+            value = float(level)
+        except (TypeError, ValueError):
+            raise CoreError("errors.engine.bad_level", value=str(level)) from None
+        if not (1 <= value <= 99) or value != round(value):
+            raise CoreError("errors.engine.bad_level", value=str(level))
+        out.append(int(value))
     return tuple(sorted(set(out)))
 
 
@@ -107,7 +117,7 @@ def intervals_from_residuals(mean: np.ndarray, residuals: np.ndarray, levels) ->
     if res.shape[1] < H:  # too few steps calibrated: pad with NaN, conformal_halfwidths extrapolates
         res = np.concatenate([res, np.full((res.shape[0], H - res.shape[1]), np.nan)], axis=1)
     fc = Forecast(mean=mean)
-    for level in _check_levels(levels):
+    for level in check_levels(levels):
         q = conformal_halfwidths(res[:, :H], level)
         fc.lower[level] = mean - q
         fc.upper[level] = mean + q

@@ -26,7 +26,13 @@ from typing import Any
 import numpy as np
 
 from . import metrics
-from .baselines import Forecast, conformal_halfwidths, default_baselines, intervals_from_residuals
+from .baselines import (
+    Forecast,
+    check_levels,
+    conformal_halfwidths,
+    default_baselines,
+    intervals_from_residuals,
+)
 from .errors import CoreError
 from .io import load_arrays, save_arrays
 from .linear import Linear
@@ -246,7 +252,7 @@ class FitHistory(History):
         return cls(**History.fields_from_dict(d), members=members)
 
 
-def as_series(values, name: str = "values") -> np.ndarray:
+def as_series(values) -> np.ndarray:
     try:
         x = np.asarray(values, dtype=np.float64).ravel()
     except (TypeError, ValueError):
@@ -255,19 +261,6 @@ def as_series(values, name: str = "values") -> np.ndarray:
     if bad:
         raise CoreError("errors.engine.non_finite", count=bad)
     return x
-
-
-def check_levels(levels) -> tuple[int, ...]:
-    out = []
-    for level in levels or ():
-        try:
-            value = float(level)
-        except (TypeError, ValueError):
-            raise CoreError("errors.engine.bad_level", value=str(level)) from None
-        if not (1 <= value <= 99) or value != round(value):
-            raise CoreError("errors.engine.bad_level", value=str(level))
-        out.append(int(value))
-    return tuple(sorted(set(out)))
 
 
 def min_points(cfg: ForecastConfig) -> int:
@@ -459,7 +452,7 @@ class Forecaster:
         if x.size < self.config.window:
             raise CoreError("errors.engine.bad_window", expected=self.config.window, got=int(x.size))
         mean = self.paths(x, np.array([x.size]), int(H))[0]
-        return intervals_from_residuals(mean, self.residuals, check_levels(levels))
+        return intervals_from_residuals(mean, self.residuals, levels)  # checks the levels
 
     def predict(self, horizon: int | None = None, levels=(80, 95)) -> Forecast:
         """Forecast after the end of the fitted series, with split-conformal intervals."""

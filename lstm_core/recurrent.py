@@ -243,6 +243,7 @@ def _previous(seq: np.ndarray, first: np.ndarray, reverse: bool) -> np.ndarray:
 
 
 def _lstm_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _DirCache:
+    """One LSTM direction over ``xt`` (T, B, in): h_t into ``out`` (T, B, H); returns what backward needs."""
     T, B, _ = xt.shape
     H = W_hh.shape[1]
     dt = W_hh.dtype
@@ -281,51 +282,77 @@ def _lstm_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _
 
 
 def _lstm_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh):
+    """BPTT through one LSTM direction; returns ``(dx, dW_ih, dW_hh, db_ih, db_hh, dh0, dc0, dh_steps)``.
+
+    ``u = [u_i u_f u_g u_o]`` is a step's pre-activation ``x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh`` (B, 4H),
+    ``dY`` (T, B, H) the gradient arriving at the outputs h_t from above. ``dh_next``/``dc_next`` carry
+    dL/dh_t and dL/dc_t back from step t+1 (``dh_n``/``dc_n``, or zeros, at the last step). For
+    t = T-1 ... 0 (0 ... T-1 in the reverse direction)::
+
+        dh   = dY_t + dh_next                        total dL/dh_t               (B, H)
+        dc   = dc_next + dh * o * (1 - tanh(c_t)^2)  h_t = o * tanh(c_t), tanh' = 1 - tanh^2
+        du_i = dc * g * i (1 - i)                    c_t = f * c_{t-1} + i * g, sigmoid' = s (1 - s)
+        du_f = dc * c_{t-1} * f (1 - f)
+        du_g = dc * i * (1 - g^2)
+        du_o = dh * tanh(c_t) * o (1 - o)
+        dh_next = du W_hh                            (B, 4H) @ (4H, H): to step t-1
+        dc_next = dc * f
+
+    The factors that do not depend on dh, dc are formed for all steps before the loop:
+    ``dh_dc = o (1 - tanh(c_t)^2)`` and ``dstate_du = [g i(1-i), c_{t-1} f(1-f), i (1-g^2), tanh(c_t) o(1-o)]``,
+    so a step is ``dc = dc_next + dh * dh_dc``, ``du = dstate_du * [dc, dc, dc, dh]``. After the loop, with
+    ``du`` of every step kept (T, B, 4H) and sums over t and the batch::
+
+        dW_ih = sum du^T x_t       (4H, in)      dx_t = du W_ih   (B, in)
+        dW_hh = sum du^T h_{t-1}   (4H, H)       db_ih = db_hh = sum du   (4H,)
+
+    ``dh0``, ``dc0`` are the last ``dh_next``, ``dc_next``; ``dh_steps`` (T, B, H) every step's total dh.
+    """
     acts, c, tc, out, reverse = cache.acts, cache.c, cache.tc, cache.out, cache.reverse
     T, B, H4 = acts.shape
     H = H4 // 4
     dt = acts.dtype
-    I, F, G, O = (acts[:, :, k * H:(k + 1) * H] for k in range(4))
-    hprev = _previous(out, cache.h0, reverse)  # (T, B, H)
-    cprev = _previous(c, cache.c0, reverse)
-    # dL/d(pre-activation) = [dc, dc, dc, dh] * K: the K factors do not depend on the recurrence
-    K = np.empty((T, B, 4, H), dtype=dt)
-    Kf = K.reshape(T, B, H4)
-    np.subtract(1, acts, out=Kf)
-    Kf *= acts  # sigmoid' = a (1 - a) on the i, f, o blocks
-    K[:, :, 0] *= G
-    K[:, :, 1] *= cprev
-    K[:, :, 3] *= tc
-    np.multiply(G, G, out=K[:, :, 2])
-    np.subtract(1, K[:, :, 2], out=K[:, :, 2])
-    K[:, :, 2] *= I  # i tanh'(g)
-    M = O * (1 - tc * tc)  # dc_t += dh_t * M_t
-    dpre = np.empty((T, B, H4), dtype=dt)
-    dpre4 = dpre.reshape(T, B, 4, H)
-    dHs = np.empty((T, B, H), dtype=dt)  # total dL/dh_t
-    S = np.empty((B, 4, H), dtype=dt)  # [dc, dc, dc, dh] of the current step
-    dc, dh = S[:, 0], S[:, 3]
+    I, F, G, O = (acts[:, :, k * H:(k + 1) * H] for k in range(4))  # (T, B, H) each
+    h_prev = _previous(out, cache.h0, reverse)  # (T, B, H): h_{t-1}
+    c_prev = _previous(c, cache.c0, reverse)  # c_{t-1}
+    dstate_du = np.empty((T, B, 4, H), dtype=dt)  # [dc_t/du_i, dc_t/du_f, dc_t/du_g, dh_t/du_o]
+    dstate_du_flat = dstate_du.reshape(T, B, H4)
+    np.subtract(1, acts, out=dstate_du_flat)
+    dstate_du_flat *= acts  # sigmoid' = s (1 - s) on the i, f, o blocks
+    dstate_du[:, :, 0] *= G
+    dstate_du[:, :, 1] *= c_prev
+    dstate_du[:, :, 3] *= tc
+    np.multiply(G, G, out=dstate_du[:, :, 2])
+    np.subtract(1, dstate_du[:, :, 2], out=dstate_du[:, :, 2])
+    dstate_du[:, :, 2] *= I  # i (1 - g^2)
+    dh_dc = O * (1 - tc * tc)  # (T, B, H)
+    du = np.empty((T, B, H4), dtype=dt)  # dL/du of every step
+    du4 = du.reshape(T, B, 4, H)
+    dh_steps = np.empty((T, B, H), dtype=dt)
+    dstate = np.empty((B, 4, H), dtype=dt)  # [dc, dc, dc, dh] of the current step, lined up with i, f, g, o
+    dc, dh = dstate[:, 0], dstate[:, 3]  # (B, H) views; dc holds dc_next until the step adds its own part
     dc[...] = 0 if dc_n is None else dc_n
-    dh_rec = np.zeros((B, H), dtype=dt) if dh_n is None else np.array(dh_n, dtype=dt)
+    dh_next = np.zeros((B, H), dtype=dt) if dh_n is None else np.array(dh_n, dtype=dt)
     tmp = np.empty((B, H), dtype=dt)
     for t in reversed(_order(T, reverse)):
-        np.add(dh_rec, dY[t], out=dh)
-        dHs[t] = dh
-        np.multiply(dh, M[t], out=tmp)
+        np.add(dh_next, dY[t], out=dh)
+        dh_steps[t] = dh
+        np.multiply(dh, dh_dc[t], out=tmp)
         dc += tmp
-        S[:, 1:3] = S[:, :1]
-        np.multiply(K[t], S, out=dpre4[t])
-        dc *= F[t]
-        np.dot(dpre[t], W_hh, out=dh_rec)
-    flat = dpre.reshape(T * B, H4)
-    dW_ih = flat.T @ cache.xt.reshape(T * B, -1)
-    dW_hh = flat.T @ hprev.reshape(T * B, H)
-    db = flat.sum(axis=0)
-    dx = np.matmul(dpre, W_ih)  # (T, B, in)
-    return dx, dW_ih, dW_hh, db, db.copy(), dh_rec, dc.copy(), dHs
+        dstate[:, 1:3] = dstate[:, :1]
+        np.multiply(dstate_du[t], dstate, out=du4[t])
+        dc *= F[t]  # dc_next for step t-1
+        np.dot(du[t], W_hh, out=dh_next)
+    du_flat = du.reshape(T * B, H4)
+    dW_ih = du_flat.T @ cache.xt.reshape(T * B, -1)  # (4H, in)
+    dW_hh = du_flat.T @ h_prev.reshape(T * B, H)  # (4H, H)
+    db = du_flat.sum(axis=0)  # (4H,)
+    dx = np.matmul(du, W_ih)  # (T, B, in)
+    return dx, dW_ih, dW_hh, db, db.copy(), dh_next, dc.copy(), dh_steps
 
 
 def _gru_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _DirCache:
+    """One GRU direction over ``xt`` (T, B, in): h_t into ``out`` (T, B, H); returns what backward needs."""
     T, B, _ = xt.shape
     H = W_hh.shape[1]
     dt = W_hh.dtype
@@ -365,41 +392,67 @@ def _gru_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _D
 
 
 def _gru_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh):
+    """BPTT through one GRU direction; returns ``(dx, dW_ih, dW_hh, db_ih, db_hh, dh0, None, dh_steps)``.
+
+    A step has two projections, ``u = [u_r u_z u_n] = x_t W_ih^T + b_ih`` and
+    ``v = [v_r v_z v_n] = h_{t-1} W_hh^T + b_hh`` (B, 3H), and::
+
+        r = sigmoid(u_r + v_r),  z = sigmoid(u_z + v_z),  n = tanh(u_n + r * v_n),  h_t = (1 - z) * n + z * h_{t-1}
+
+    ``dh_next`` carries dL/dh_t back from step t+1 (``dh_n``, or zeros, at the last step). For
+    t = T-1 ... 0 (0 ... T-1 in the reverse direction)::
+
+        dh   = dY_t + dh_next                        total dL/dh_t               (B, H)
+        du_n = dh * (1 - z) * (1 - n^2)              tanh' = 1 - tanh^2
+        du_r = du_n * v_n * r (1 - r)                sigmoid' = s (1 - s); r only multiplies v_n
+        du_z = dh * (h_{t-1} - n) * z (1 - z)
+        dv   = [du_r, du_z, r * du_n]                the n block reaches v_n through r
+        dh_next = dv W_hh + dh * z                   (B, 3H) @ (3H, H), plus the direct path h_t = ... + z h_{t-1}
+
+    ``du = dh * dh_du`` and ``dv = dh * dh_dv`` with ``dh_du = [(1-z)(1-n^2) v_n r(1-r), (h_{t-1}-n) z(1-z),
+    (1-z)(1-n^2)]`` and ``dh_dv = dh_du`` with the n block times r, both formed for all steps before the loop;
+    the loop only needs ``dv``. After it, with sums over t and the batch::
+
+        dW_ih = sum du^T x_t       (3H, in)      db_ih = sum du   (3H,)      dx_t = du W_ih   (B, in)
+        dW_hh = sum dv^T h_{t-1}   (3H, H)       db_hh = sum dv   (3H,)
+
+    ``dh0`` is the last ``dh_next``; ``dh_steps`` (T, B, H) every step's total dh. ``dc_n`` is unused (no cell).
+    """
     acts, hp, out, reverse = cache.acts, cache.hp, cache.out, cache.reverse
     T, B, H3 = acts.shape
     H = H3 // 3
     dt = acts.dtype
-    R, Z, N = (acts[:, :, k * H:(k + 1) * H] for k in range(3))
-    HPn = hp[:, :, 2 * H:]
-    hprev = _previous(out, cache.h0, reverse)
-    # dL/d(x-side pre-activation) = dh_t * A_t (per gate block); hidden side uses A with the n block times r
-    A = np.empty((T, B, 3, H), dtype=dt)
-    np.multiply(1 - Z, 1 - N * N, out=A[:, :, 2])
-    np.multiply(A[:, :, 2] * HPn, R * (1 - R), out=A[:, :, 0])
-    np.multiply(hprev - N, Z * (1 - Z), out=A[:, :, 1])
-    Ah = A.copy()
-    Ah[:, :, 2] *= R
-    dhp = np.empty((T, B, 3 * H), dtype=dt)
-    dhp3 = dhp.reshape(T, B, 3, H)
-    dHs = np.empty((T, B, H), dtype=dt)
-    dh_rec = np.zeros((B, H), dtype=dt) if dh_n is None else np.array(dh_n, dtype=dt)
+    R, Z, N = (acts[:, :, k * H:(k + 1) * H] for k in range(3))  # (T, B, H) each
+    v_n = hp[:, :, 2 * H:]  # h_{t-1} W_hn^T + b_hn (the forward's hidden projection; its r, z part is scaled)
+    h_prev = _previous(out, cache.h0, reverse)  # (T, B, H): h_{t-1}
+    dh_du = np.empty((T, B, 3, H), dtype=dt)  # dh_t/du per block r, z, n
+    np.multiply(1 - Z, 1 - N * N, out=dh_du[:, :, 2])
+    np.multiply(dh_du[:, :, 2] * v_n, R * (1 - R), out=dh_du[:, :, 0])
+    np.multiply(h_prev - N, Z * (1 - Z), out=dh_du[:, :, 1])
+    dh_dv = dh_du.copy()  # dh_t/dv per block: the same, the n block times r (n sees r * v_n)
+    dh_dv[:, :, 2] *= R
+    dv = np.empty((T, B, 3 * H), dtype=dt)  # dL/dv of every step
+    dv3 = dv.reshape(T, B, 3, H)
+    dh_steps = np.empty((T, B, H), dtype=dt)
+    dh_next = np.zeros((B, H), dtype=dt) if dh_n is None else np.array(dh_n, dtype=dt)
     tmp = np.empty((B, H), dtype=dt)
     for t in reversed(_order(T, reverse)):
-        dh = dHs[t]
-        np.add(dh_rec, dY[t], out=dh)
-        np.multiply(Ah[t], dh[:, None, :], out=dhp3[t])
-        np.dot(dhp[t], W_hh, out=dh_rec)
+        dh = dh_steps[t]
+        np.add(dh_next, dY[t], out=dh)
+        np.multiply(dh_dv[t], dh[:, None, :], out=dv3[t])
+        np.dot(dv[t], W_hh, out=dh_next)
         np.multiply(dh, Z[t], out=tmp)
-        dh_rec += tmp
-    dpx = (A * dHs[:, :, None, :]).reshape(T * B, H3)
-    dhp_flat = dhp.reshape(T * B, H3)
-    dW_ih = dpx.T @ cache.xt.reshape(T * B, -1)
-    dW_hh = dhp_flat.T @ hprev.reshape(T * B, H)
-    dx = np.matmul(dpx, W_ih).reshape(T, B, -1)
-    return dx, dW_ih, dW_hh, dpx.sum(axis=0), dhp_flat.sum(axis=0), dh_rec, None, dHs
+        dh_next += tmp
+    du_flat = (dh_du * dh_steps[:, :, None, :]).reshape(T * B, H3)  # dL/du of every step
+    dv_flat = dv.reshape(T * B, H3)
+    dW_ih = du_flat.T @ cache.xt.reshape(T * B, -1)  # (3H, in)
+    dW_hh = dv_flat.T @ h_prev.reshape(T * B, H)  # (3H, H)
+    dx = np.matmul(du_flat, W_ih).reshape(T, B, -1)  # (T, B, in)
+    return dx, dW_ih, dW_hh, du_flat.sum(axis=0), dv_flat.sum(axis=0), dh_next, None, dh_steps
 
 
 def _rnn_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _DirCache:
+    """One RNN direction over ``xt`` (T, B, in): h_t into ``out`` (T, B, H); returns what backward needs."""
     T, B, _ = xt.shape
     pre = np.matmul(xt, W_ih.T)  # (T, B, H)
     pre += b_ih + b_hh
@@ -416,24 +469,40 @@ def _rnn_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _D
 
 
 def _rnn_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh):
+    """BPTT through one tanh RNN direction; returns ``(dx, dW_ih, dW_hh, db_ih, db_hh, dh0, None, dh_steps)``.
+
+    ``u = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh`` (B, H) and ``h_t = tanh(u)``. ``dh_next`` carries dL/dh_t
+    back from step t+1 (``dh_n``, or zeros, at the last step). For t = T-1 ... 0 (0 ... T-1 in reverse)::
+
+        dh = dY_t + dh_next                          total dL/dh_t               (B, H)
+        du = dh * (1 - h_t^2)                        tanh' = 1 - tanh^2 (dh_du, formed before the loop)
+        dh_next = du W_hh                            (B, H) @ (H, H): to step t-1
+
+    After the loop, with sums over t and the batch::
+
+        dW_ih = sum du^T x_t       (H, in)       dx_t = du W_ih   (B, in)
+        dW_hh = sum du^T h_{t-1}   (H, H)        db_ih = db_hh = sum du   (H,)
+
+    ``dh0`` is the last ``dh_next``; ``dh_steps`` (T, B, H) every step's total dh. ``dc_n`` is unused (no cell).
+    """
     out, reverse = cache.out, cache.reverse
     T, B, H = out.shape
     dt = out.dtype
-    A = 1 - out * out  # tanh'
-    dpre = np.empty((T, B, H), dtype=dt)
-    dHs = np.empty((T, B, H), dtype=dt)
-    dh_rec = np.zeros((B, H), dtype=dt) if dh_n is None else np.array(dh_n, dtype=dt)
+    dh_du = 1 - out * out  # (T, B, H): tanh'
+    du = np.empty((T, B, H), dtype=dt)  # dL/du of every step
+    dh_steps = np.empty((T, B, H), dtype=dt)
+    dh_next = np.zeros((B, H), dtype=dt) if dh_n is None else np.array(dh_n, dtype=dt)
     for t in reversed(_order(T, reverse)):
-        dh = dHs[t]
-        np.add(dh_rec, dY[t], out=dh)
-        np.multiply(dh, A[t], out=dpre[t])
-        np.dot(dpre[t], W_hh, out=dh_rec)
-    hprev = _previous(out, cache.h0, reverse)
-    flat = dpre.reshape(T * B, H)
-    dW_ih = flat.T @ cache.xt.reshape(T * B, -1)
-    dW_hh = flat.T @ hprev.reshape(T * B, H)
-    db = flat.sum(axis=0)
-    return np.matmul(dpre, W_ih), dW_ih, dW_hh, db, db.copy(), dh_rec, None, dHs
+        dh = dh_steps[t]
+        np.add(dh_next, dY[t], out=dh)
+        np.multiply(dh, dh_du[t], out=du[t])
+        np.dot(du[t], W_hh, out=dh_next)
+    h_prev = _previous(out, cache.h0, reverse)  # (T, B, H): h_{t-1}
+    du_flat = du.reshape(T * B, H)
+    dW_ih = du_flat.T @ cache.xt.reshape(T * B, -1)  # (H, in)
+    dW_hh = du_flat.T @ h_prev.reshape(T * B, H)  # (H, H)
+    db = du_flat.sum(axis=0)  # (H,)
+    return np.matmul(du, W_ih), dW_ih, dW_hh, db, db.copy(), dh_next, None, dh_steps
 
 
 _FORWARD = {"LSTM": _lstm_forward, "GRU": _gru_forward, "RNN": _rnn_forward}
