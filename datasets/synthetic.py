@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -39,22 +40,30 @@ class ParamSpec:
         return f"synthetic.param.{self.name}"
 
 
+class _CatalogKeys:
+    """The catalog keys of a generator or task: ``synthetic.<group>.<name>.label`` and ``.watch``."""
+
+    name: str
+    _catalog: ClassVar[str]  # the group in ``locales/<lang>/synthetic.toml``
+
+    @property
+    def label_key(self) -> str:
+        return f"synthetic.{self._catalog}.{self.name}.label"
+
+    @property
+    def watch_key(self) -> str:
+        return f"synthetic.{self._catalog}.{self.name}.watch"
+
+
 @dataclass(frozen=True)
-class GeneratorSpec:
+class GeneratorSpec(_CatalogKeys):
     """A univariate generator: its parameters, its catalog keys and the season it produces."""
 
     name: str
     params: list[ParamSpec]
     func: Callable[..., np.ndarray] = field(repr=False)
     season_param: str | None = None  # the parameter that is the season length, if any
-
-    @property
-    def label_key(self) -> str:
-        return f"synthetic.generators.{self.name}.label"
-
-    @property
-    def watch_key(self) -> str:
-        return f"synthetic.generators.{self.name}.watch"
+    _catalog: ClassVar[str] = "generators"
 
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
@@ -230,7 +239,7 @@ def generate(name: str, seed: int = 0, **params: float) -> pd.Series:
 
 
 @dataclass(frozen=True)
-class MemoryTaskSpec:
+class MemoryTaskSpec(_CatalogKeys):
     """A long-memory task: input/output sizes, whether ``lag`` applies, and its catalog keys."""
 
     name: str
@@ -238,6 +247,7 @@ class MemoryTaskSpec:
     output_size: int
     uses_lag: bool
     default_seq_len: int
+    _catalog: ClassVar[str] = "memory"
 
     @property
     def params(self) -> list[ParamSpec]:
@@ -247,14 +257,6 @@ class MemoryTaskSpec:
         if self.uses_lag:
             out.append(ParamSpec("lag", self.default_seq_len // 2, 0, 499, 1, "int"))
         return out
-
-    @property
-    def label_key(self) -> str:
-        return f"synthetic.memory.{self.name}.label"
-
-    @property
-    def watch_key(self) -> str:
-        return f"synthetic.memory.{self.name}.watch"
 
 
 MEMORY_TASKS: dict[str, MemoryTaskSpec] = {
