@@ -4,16 +4,10 @@ import numpy as np
 import pytest
 
 from lstm_core import GRU, LSTM
+from ui.cell_values import demo_input, layer_arrays, step_values
 from ui.i18n import fmt_num
 from ui.plots import colors
-from ui.plots.cell import (
-    cell_figure,
-    demo_input,
-    gru_cell_figure,
-    layer_arrays,
-    lstm_cell_figure,
-    step_values,
-)
+from ui.plots.cell import cell_figure, gru_cell_figure, lstm_cell_figure
 
 LSTM_VALUES = {"c_prev", "kept", "cell", "forget", "input", "candidate", "written", "output", "tanh_c", "hidden",
                "h_prev", "x"}

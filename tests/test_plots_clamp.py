@@ -4,16 +4,9 @@ import numpy as np
 import pytest
 
 from lstm_core import GRU, LSTM, Clamp, ForecastConfig, Forecaster
+from ui.clamping import member_forecast, run_pair, summary
 from ui.plots import colors
-from ui.plots.clamp import (
-    _symmetric_range,
-    difference_heatmaps,
-    forecast_figure,
-    member_forecast,
-    run_pair,
-    state_curves,
-    summary,
-)
+from ui.plots.clamp import _symmetric_range, difference_heatmaps, forecast_figure, state_curves
 
 
 def sigmoid(a):

@@ -1,4 +1,5 @@
-"""ui.plots.compare: aggregation over seeds, best-per-column marks, palette, overlays, shared gate scales."""
+"""Compare: aggregation over seeds (ui.comparison), best-per-column marks (ui.tables), palette, overlays, shared
+gate scales (ui.plots.compare)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from ui import comparison, tables
 from ui.i18n import translate
 from ui.plots import colors
 from ui.plots import compare as cp
@@ -24,19 +26,19 @@ BASE = {"seasonal_naive": {"validation": {"mae": 1.0, "rmse": 1.0, "smape": 1.0,
 
 
 def test_aggregate_mean_and_spread():
-    agg = cp.aggregate(RUNS, BASE)
+    agg = comparison.aggregate(RUNS, BASE)
     mean, spread, k = agg["lstm"]["test.mase"]
     assert mean == pytest.approx(0.7) and spread == pytest.approx(np.std([0.8, 0.6], ddof=1)) and k == 2
     assert agg["gru"]["test.mase"] == (0.9, 0.0, 1)
     assert "params" not in agg["seasonal_naive"]
-    best = cp.best_per_column(agg)
+    best = comparison.best_per_column(agg)
     assert best["test.mase"] == "lstm" and best["test.mae"] == "seasonal_naive"
     assert best["params"] == "rnn" and best["seconds"] == "rnn" and "best_epoch" not in best
 
 
 @pytest.mark.parametrize("lang", ["en", "pt-BR"])
 def test_results_table(lang):
-    df = cp.results_table(cp.aggregate(RUNS, BASE), lang)
+    df = tables.results_table(comparison.aggregate(RUNS, BASE), lang)
     assert list(df.iloc[:, 0]) == [translate(lang, "compare.model.lstm"), translate(lang, "compare.model.gru"),
                                    translate(lang, "compare.model.rnn"),
                                    translate(lang, "forecast.method.seasonal_naive")]
@@ -44,7 +46,7 @@ def test_results_table(lang):
                     metric=translate(lang, "forecast.table.mase"))
     assert "±" in df[col].iloc[0] and df[col].iloc[0].endswith("★")
     assert df[translate(lang, "compare.table.params")].iloc[3] == "—"  # baselines train nothing
-    assert sum("★" in str(v) for v in df.to_numpy().ravel()) == len(cp.best_per_column(cp.aggregate(RUNS, BASE)))
+    assert sum("★" in str(v) for v in df.to_numpy().ravel()) == len(comparison.best_per_column(comparison.aggregate(RUNS, BASE)))
 
 
 def test_figures_use_the_palette():
@@ -72,4 +74,4 @@ def test_side_by_side_heatmaps_share_scales():
     assert [a.font.color for a in fig.layout.annotations[:3]] == [colors.gate_color(g) for _, g, _ in panels]
     with pytest.raises(ValueError):
         cp.side_by_side_heatmaps([], "en")
-    assert math.isnan(cp.aggregate({"x": [_run(math.nan, 1, 1)]}, {})["x"]["test.mase"][0])
+    assert math.isnan(comparison.aggregate({"x": [_run(math.nan, 1, 1)]}, {})["x"]["test.mase"][0])

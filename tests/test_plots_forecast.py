@@ -1,4 +1,5 @@
-"""ui.plots.forecast: the forecast figure (history, fit, bands, palette), backtest table marks, computed verdict."""
+"""The forecast figure (history, fit, bands, palette; ui.plots.forecast), backtest table marks and the computed
+verdict (ui.tables)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ui import tables
 from ui.i18n import translate
 from ui.plots import colors
 from ui.plots import forecast as fp
@@ -58,7 +60,7 @@ MEAN = {
 
 @pytest.mark.parametrize("lang", ["en", "pt-BR"])
 def test_backtest_table_marks_best(lang):
-    df = fp.backtest_table(MEAN, lang, "LSTM")
+    df = tables.backtest_table(MEAN, lang, "LSTM")
     assert list(df.iloc[:, 0]) == [translate(lang, "forecast.method.model", cell="LSTM"),
                                    translate(lang, "forecast.method.seasonal_naive"),
                                    translate(lang, "forecast.method.naive")]
@@ -70,15 +72,27 @@ def test_backtest_table_marks_best(lang):
     assert cov.iloc[0] == "80 %"
 
 
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_backtest_table_nan_or_missing_coverage_shows_a_dash(lang):
+    """A NaN coverage showed "nan %", and a method without ``coverage_80`` raised KeyError."""
+    mean = {"model": {**MEAN["model"], "coverage_80": float("nan")},
+            "seasonal_naive": {k: v for k, v in MEAN["seasonal_naive"].items() if k != "coverage_80"},
+            "naive": MEAN["naive"]}
+    df = tables.backtest_table(mean, lang, "LSTM")
+    assert list(df[translate(lang, "forecast.table.coverage", level=80)]) == ["—", "—", "60 %"]
+    assert list(df[translate(lang, "forecast.table.coverage", level=95)]) == ["100 %", "90 %", "90 %"]
+    assert df[translate(lang, "forecast.table.mase")].iloc[0].endswith("★")  # the rest of the row is intact
+
+
 def test_verdict_is_computed_from_the_numbers():
-    text, beats = fp.verdict(MEAN, "en", "LSTM")
+    text, beats = tables.verdict(MEAN, "en", "LSTM")
     assert beats and text == "The LSTM network beats seasonal naive by 18% MASE on this series."
     worse = {**MEAN, "model": {**MEAN["model"], "mase": 1.25}}
-    text, beats = fp.verdict(worse, "pt-BR", "GRU")
+    text, beats = tables.verdict(worse, "pt-BR", "GRU")
     assert not beats and "25%" in text and translate("pt-BR", "forecast.method.seasonal_naive") in text
     tie = {**MEAN, "model": {**MEAN["model"], "mase": 0.996}}
-    assert fp.verdict(tie, "en")[0] == translate("en", "forecast.verdict.tie", cell="LSTM")
-    assert fp.verdict({"model": {"mase": 1.0}}, "en")[0] == translate("en", "forecast.verdict.unknown")
+    assert tables.verdict(tie, "en")[0] == translate("en", "forecast.verdict.tie", cell="LSTM")
+    assert tables.verdict({"model": {"mase": 1.0}}, "en")[0] == translate("en", "forecast.verdict.unknown")
 
 
 def test_portuguese_dates_and_numbers():

@@ -4,16 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lstm_core import LSTM
+from ui.cell_values import cell_parts, layer_gates, saturation_fractions
 from ui.i18n import translate
 from ui.plots import colors
 from ui.plots.gates import (
     aggregate,
     cell_composition,
-    cell_parts,
     gate_heatmaps,
-    gates_from_trace,
-    saturation_fractions,
     saturation_scatter,
+    set_cursor,
     unit_curves,
 )
 
@@ -172,19 +172,15 @@ def test_saturation_fractions_and_scatter():
         assert tr.marker.size[3] > tr.marker.size[0]  # the chosen unit stands out
 
 
-class _FakeTrace:
-    def __init__(self, arrays):
-        self.arrays = arrays
-
-    def gate(self, name, layer=0, direction="forward"):
-        return self.arrays[(name, layer, direction)]
-
-
-def test_gates_from_trace_picks_one_sample():
-    rng = np.random.default_rng(0)
-    arrays = {("forget", 1, "backward"): rng.random((3, 20, 4))}  # (B, T, H)
-    out = gates_from_trace(_FakeTrace(arrays), ["forget"], layer=1, direction="backward", sample=2)
-    np.testing.assert_array_equal(out["forget"], arrays[("forget", 1, "backward")][2])
+def test_layer_gates_picks_one_sample_layer_and_direction():
+    net = LSTM(1, 4, num_layers=2, bidirectional=True, seed=0, dtype="float64")
+    _, trace = net.forward(np.random.default_rng(0).normal(size=(3, 20, 1)))  # (B, T, in)
+    out = layer_gates(trace, layer=1, direction="backward", sample=2, names=["forget"])
+    assert list(out) == ["forget"] and out["forget"].shape == (20, 4)
+    np.testing.assert_array_equal(out["forget"], trace.gate("forget", layer=1, direction="backward")[2])
+    assert list(layer_gates(trace)) == list(trace.gate_names)  # every gate by default, in the trace's order
+    out["forget"][:] = 0.0  # a copy: the trace is untouched
+    assert trace.gate("forget", layer=1, direction="backward")[2].all()
 
 
 def test_gates_view_64_units_500_steps_stays_under_2_mb():
@@ -217,22 +213,20 @@ def test_saturation_axes_stay_on_0_1_with_language_decimal_mark():
     assert "0,1" in fig.layout.xaxis.title.text and "0,9" in fig.layout.yaxis.title.text
 
 
-def test_move_cursor_keeps_one_cursor_and_is_cheap():
+def test_set_cursor_keeps_one_cursor_and_is_cheap():
     import time as _time
-
-    from ui.plots.gates import move_cursor
 
     g = fake_lstm(T=500, H=64)
     dates = pd.date_range("2000-01-01", periods=500, freq="D")
     fig = gate_heatmaps(g, np.arange(500.0), time=dates, cursor=10)
     t0 = _time.perf_counter()
-    move_cursor(fig, 400, time=dates)
+    set_cursor(fig, dates, 400)
     elapsed = _time.perf_counter() - t0
     cursors = [s for s in fig.layout.shapes if s.name == "cursor"]
     assert len(cursors) == 1 and pd.Timestamp(cursors[0].x0) == dates[400]
     assert elapsed < 0.05, elapsed
     sat = saturation_scatter(g)  # its diagonal guide line is not a cursor and must survive
     fig2 = unit_curves(g, np.arange(500.0), unit=0, cursor=3)
-    move_cursor(fig2, None, T=500)
+    set_cursor(fig2, None, None)
     assert not [s for s in fig2.layout.shapes if s.name == "cursor"]
     assert len(sat.layout.shapes) == 1

@@ -11,7 +11,8 @@ from lstm_core.forecast import Forecaster
 from ui import state, trainer
 from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.training import beats_seasonal_naive, fit_figure, loss_curves, metrics_table
+from ui.plots.training import fit_figure, loss_curves
+from ui.tables import beats_seasonal_naive, metrics_table
 
 
 @pytest.fixture(scope="module")
@@ -104,14 +105,14 @@ def test_job_stopped_before_the_first_epoch_keeps_no_model(fitted):
     job.request_stop()
     job.start()
     assert job.wait(60)
-    assert job.status == "cancelled" and job.untrained and job.kept_model is None and job.rows == []
+    assert job.status == "cancelled" and job.outcome is trainer.Outcome.NOTHING and job.kept_model is None and job.rows == []
 
 
 def test_job_divergence_guard_and_replay_thinning(fitted):
     loaded, _, _ = fitted
     wild = trainer.TrainingJob(loaded, trainer.default_config(loaded, epochs=5, hidden_size=32, learning_rate=10.0))
     assert wild.start().wait(60)
-    assert wild.status == "diverged" and wild.diverged["loss"] > trainer.DIVERGE_RATIO * wild.diverged["reference"]
+    assert wild.status == "diverged" and wild.divergence.loss > trainer.DIVERGE_RATIO * wild.divergence.reference
     calm = trainer.TrainingJob(loaded, trainer.default_config(loaded, epochs=90, hidden_size=4, patience=0))
     assert calm.start().wait(120)
     assert calm.status == "completed"

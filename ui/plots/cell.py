@@ -1,17 +1,10 @@
 """The LSTM and GRU cell drawn the way textbooks draw it, with one unit's real numbers on every wire.
 
-Two parts, both pure (NumPy and Plotly, no streamlit):
-
-- values: :func:`layer_arrays` pulls one layer/direction out of a core trace and network; :func:`step_values`
-  returns every number the drawing and the substituted equations show for one unit ``j`` at one step ``t``.
-  Gate activations come from the trace; the pre-activations are recomputed from the weights,
-
-      a = W_ih[row] · x_t + b_ih[row] + W_hh[row] · h_{t−1} + b_hh[row],   row = k·H + j  (k = gate block)
-
-  so the page can show both ``a`` and ``σ(a)`` (or ``tanh(a)``) and a test can check that they agree.
-- drawing: :func:`lstm_cell_figure` and :func:`gru_cell_figure` place boxes (σ / tanh layers), circles
-  (pointwise ×, +, tanh, 1−) and wires with Plotly shapes, and the numbers as annotations. Every element has a
-  ``name`` (``box:forget``, ``op:add``, ``wire:cell_in``, ``val:forget`` ...) so tests can find it.
+Pure Plotly, no streamlit; the numbers are ``ui.cell_values.step_values`` (gate activations from the trace,
+pre-activations recomputed from the weights). :func:`lstm_cell_figure` and :func:`gru_cell_figure` place boxes
+(σ / tanh layers), circles (pointwise ×, +, tanh, 1−) and wires with Plotly shapes, and the numbers as
+annotations. Every element has a ``name`` (``box:forget``, ``op:add``, ``wire:cell_in``, ``val:forget`` ...) so
+tests can find it.
 
 Colours: every wire, box and number takes the colour of the gate or state it carries (``ui.plots.colors``);
 a box is filled along that gate's own heatmap scale, so an open gate looks dark and a shut one pale.
@@ -22,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import plotly.colors as pc
 import plotly.graph_objects as go
 
@@ -32,108 +24,6 @@ from ui.plots import colors
 DIGITS = 2  # decimals of the numbers drawn on the wires (hover shows 6)
 X_COLOR = colors.HISTORY  # the input x(t) is drawn in the colour of the series it comes from
 LINE_COLOR = colors.CURSOR  # neutral outline of the pointwise-operation circles
-
-
-# The untrained demo network used when no trained model of the chosen kind exists: a fixed seed so every
-# learner sees the same numbers, few units so the unit picker stays short, a window of two years of months.
-DEMO_HIDDEN = 8
-DEMO_SEED = 7
-DEMO_WINDOW = 24
-
-
-# --- values -----------------------------------------------------------------------------------------
-def demo_input(values: Any, window: int = DEMO_WINDOW) -> np.ndarray:
-    """The demo network's input: the last ``window`` points, standardised as x' = (x − mean) / std (window stats).
-
-    Returns (T,) float64 with T = min(window, len(values)); a constant window gives zeros (std taken as 1).
-    """
-    x = np.asarray(values, dtype=np.float64)[-window:]
-    std = float(x.std()) if x.size else 0.0
-    return (x - x.mean()) / (std if std > 0 else 1.0)
-
-
-def layer_arrays(net: Any, trace: Any, layer: int = 0, direction: str = "forward", sample: int = 0) -> dict:
-    """The arrays of one layer/direction needed to explain a step: input, gates, states and weights.
-
-    Returns ``{"kind", "reverse", "x": (T, in), "gates": {name: (T, H)}, "W_ih": (GH, in), "W_hh": (GH, H),
-    "b_ih": (GH,), "b_hh": (GH,)}`` as float64 copies (cacheable). The input of layer ``l > 0`` is the hidden
-    state of layer ``l − 1`` (both directions joined, as the core feeds it).
-    """
-    kind = trace.kind
-    if layer == 0:
-        x = np.asarray(trace.x, dtype=np.float64)[sample]  # (T, in)
-    else:
-        parts = [np.asarray(trace.gate("hidden", layer - 1, d))[sample] for d in ("forward", "backward")[
-            : trace.num_directions]]
-        x = np.concatenate(parts, axis=1).astype(np.float64)  # (T, D*H)
-    sfx = f"_l{layer}" + ("_reverse" if direction == "backward" else "")
-    p = net.params
-    return {
-        "kind": kind,
-        "reverse": direction == "backward",
-        "x": x,
-        "gates": {name: np.asarray(trace.gate(name, layer, direction), dtype=np.float64)[sample].copy()
-                  for name in trace.gate_names},
-        "W_ih": np.asarray(p[f"weight_ih{sfx}"], dtype=np.float64).copy(),
-        "W_hh": np.asarray(p[f"weight_hh{sfx}"], dtype=np.float64).copy(),
-        "b_ih": np.asarray(p[f"bias_ih{sfx}"], dtype=np.float64).copy(),
-        "b_hh": np.asarray(p[f"bias_hh{sfx}"], dtype=np.float64).copy(),
-    }
-
-
-def _pre(arrs: Mapping, k: int, unit: int, x_t: np.ndarray, h_prev: np.ndarray) -> dict[str, float]:
-    """Parts of the pre-activation of gate block ``k`` for ``unit``: W_ih·x, b_ih, W_hh·h, b_hh and their sum."""
-    H = arrs["W_hh"].shape[1]
-    row = k * H + unit
-    wx = float(arrs["W_ih"][row] @ x_t)
-    wh = float(arrs["W_hh"][row] @ h_prev)
-    bi, bh = float(arrs["b_ih"][row]), float(arrs["b_hh"][row])
-    return {"wx": wx, "bi": bi, "wh": wh, "bh": bh, "a": wx + bi + wh + bh}
-
-
-def step_values(arrs: Mapping, t: int, unit: int) -> dict[str, Any]:
-    """Every number of unit ``unit`` at step ``t`` (see the module docstring), for the drawing and the equations.
-
-    Keys (LSTM): ``x`` (input at t, first feature), ``h_prev``, ``c_prev``, ``input, forget, candidate,
-    output, cell, hidden`` (trace), ``tanh_c``, ``kept`` = f·c_{t−1}, ``written`` = i·g, and ``pre`` =
-    ``{gate: {"wx", "bi", "wh", "bh", "a"}}``. GRU: ``reset, update, candidate, hidden``, ``one_minus_z``,
-    ``kept`` = z·h_{t−1}, ``written`` = (1−z)·n, ``hn`` = W_hn·h_{t−1} + b_hn, ``r_hn`` = r·hn, and ``pre`` for
-    reset/update/candidate (for the candidate ``a`` = W_in·x + b_in + r·hn). ``x_all``: the whole input vector.
-    """
-    gates = arrs["gates"]
-    T, H = gates["hidden"].shape
-    if not 0 <= t < T:
-        raise ValueError(f"step {t} outside 0..{T - 1}")
-    if not 0 <= unit < H:
-        raise ValueError(f"unit {unit} outside 0..{H - 1}")
-    tp = t + 1 if arrs["reverse"] else t - 1  # the step this one started from
-    first = not 0 <= tp < T
-    h_prev_vec = np.zeros(H) if first else gates["hidden"][tp]
-    x_t = arrs["x"][t]
-    out: dict[str, Any] = {"t": t, "unit": unit, "kind": arrs["kind"], "x": float(x_t[0]), "x_all": x_t.copy(),
-                           "h_prev": float(h_prev_vec[unit])}
-    for name, z in gates.items():
-        out[name] = float(z[t, unit])
-    if arrs["kind"] == "LSTM":
-        out["c_prev"] = 0.0 if first else float(gates["cell"][tp, unit])
-        out["pre"] = {name: _pre(arrs, k, unit, x_t, h_prev_vec)
-                      for k, name in enumerate(("input", "forget", "candidate", "output"))}
-        out["tanh_c"] = float(np.tanh(out["cell"]))
-        out["kept"] = out["forget"] * out["c_prev"]
-        out["written"] = out["input"] * out["candidate"]
-    elif arrs["kind"] == "GRU":
-        pre = {name: _pre(arrs, k, unit, x_t, h_prev_vec) for k, name in enumerate(("reset", "update", "candidate"))}
-        n = pre["candidate"]
-        out["hn"] = n["wh"] + n["bh"]
-        out["r_hn"] = out["reset"] * out["hn"]
-        n["a"] = n["wx"] + n["bi"] + out["r_hn"]
-        out["pre"] = pre
-        out["one_minus_z"] = 1.0 - out["update"]
-        out["kept"] = out["update"] * out["h_prev"]
-        out["written"] = out["one_minus_z"] * out["candidate"]
-    else:
-        raise ValueError(f"no cell drawing for {arrs['kind']}")
-    return out
 
 
 # --- drawing helpers --------------------------------------------------------------------------------
@@ -156,6 +46,14 @@ class _Canvas:
         path = "M " + " L ".join(f"{x},{y}" for x, y in points)
         self.shapes.append({"type": "path", "path": path, "name": f"wire:{name}",
                             "line": {"color": color, "width": width}, "layer": "below"})
+
+    def memory_line(self, state: str, y: float, add_x: float, color: str) -> None:
+        """The long-memory line along the top: in from the left, through × (at x = 3) and + (at ``add_x``), out
+        to the right with an arrow; the wire between the two operations is what was ``kept``."""
+        self.wire(f"{state}_in", [(0, y), (2.7, y)], color, 5)
+        self.wire("kept", [(3.3, y), (add_x - 0.3, y)], color, 5)
+        self.wire(f"{state}_out", [(add_x + 0.3, y), (13, y)], color, 5)
+        self.arrow(f"{state}_out", 13, y, 12.4, y, color)
 
     def arrow(self, name: str, x: float, y: float, ax: float, ay: float, color: str) -> None:
         """An arrow head at (x, y) pointing away from (ax, ay): shows which way a wire flows."""
@@ -233,11 +131,7 @@ def lstm_cell_figure(v: Mapping[str, Any], lang: str = "en") -> go.Figure:
     fc, ic, gc, oc = (colors.gate_color(n) for n in ("forget", "input", "candidate", "output"))
     cv = _Canvas(lang)
     top, gate_y, bus = 6.0, 3.0, 1.2
-    # cell-state line
-    cv.wire("cell_in", [(0, top), (2.7, top)], C, 5)
-    cv.wire("kept", [(3.3, top), (6.2, top)], C, 5)
-    cv.wire("cell_out", [(6.8, top), (13, top)], C, 5)
-    cv.arrow("cell_out", 13, top, 12.4, top, C)
+    cv.memory_line("cell", top, 6.5, C)
     # inputs: h(t−1) from the left, x(t) from below, joined on the bus
     cv.wire("h_prev", [(0, bus), (1.8, bus)], Hc, 3)
     cv.wire("x", [(1.8, -0.2), (1.8, bus)], X_COLOR, 3)
@@ -291,10 +185,7 @@ def gru_cell_figure(v: Mapping[str, Any], lang: str = "en") -> go.Figure:
     zc, rc, nc = (colors.gate_color(n) for n in ("update", "reset", "candidate"))
     cv = _Canvas(lang)
     top, gate_y, bus = 6.0, 3.0, 1.2
-    cv.wire("h_in", [(0, top), (2.7, top)], Hc, 5)
-    cv.wire("kept", [(3.3, top), (8.7, top)], Hc, 5)
-    cv.wire("h_out", [(9.3, top), (13, top)], Hc, 5)
-    cv.arrow("h_out", 13, top, 12.4, top, Hc)
+    cv.memory_line("h", top, 9.0, Hc)
     cv.wire("h_down", [(1.0, top), (1.0, bus), (1.8, bus)], Hc, 3)
     cv.wire("x", [(1.8, -0.2), (1.8, bus)], X_COLOR, 3)
     cv.wire("bus", [(1.8, bus), (9.0, bus)], LINE_COLOR, 2)

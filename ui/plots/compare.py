@@ -1,149 +1,31 @@
-"""Figures and the results table of the Compare page (LSTM vs GRU vs bidirectional LSTM vs RNN, plus baselines).
+"""Figures of the Compare page (LSTM vs GRU vs bidirectional LSTM vs RNN, plus baselines).
 
-Pure: per-run summaries (plain dicts of numbers and arrays) in, ``go.Figure`` / ``pd.DataFrame`` out; no
-streamlit. Colours come from ``ui.plots.colors``: each model takes the colour of a gate it is known by, so the
-legend needs no new hues.
-
-A run summary (one model, one seed) is a dict::
-
-    {"metrics": {"validation": {"mae", "rmse", "smape", "mase", ...}, "test": {...}},
-     "params": int, "seconds": float, "best_epoch": int,
-     "train_loss": [...], "val_loss": [...],                      # per epoch
-     "test_index": (n,), "test_pred": (n,)}                         # positions in the series, forecasts
+Pure: per-run numbers and arrays (see ``ui.comparison``) in, ``go.Figure`` out; no streamlit. The results table
+is ``ui.tables.results_table``. Colours come from ``ui.plots.colors``: each model takes the colour of a gate it
+is known by, so the legend needs no new hues.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.i18n import fmt_num, translate
+from ui.comparison import MODELS
+from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.series import localize
+from ui.plots.series import base_layout, localize
+from ui.tables import model_label
 
-MODELS: tuple[str, ...] = ("lstm", "gru", "bilstm", "rnn")
 MODEL_COLORS: dict[str, str] = {
     "lstm": colors.GATE_COLORS["input"],  # blue
     "gru": colors.GATE_COLORS["update"],  # dark yellow: the GRU's own gate colour
     "bilstm": colors.GATE_COLORS["output"],  # bluish green
     "rnn": colors.GATE_COLORS["reset"],  # wine
 }
-# model -> (ForecastConfig.cell, bidirectional)
-VARIANTS: dict[str, tuple[str, bool]] = {"lstm": ("lstm", False), "gru": ("gru", False), "bilstm": ("lstm", True),
-                                         "rnn": ("rnn", False)}
-MAX_DEFAULT_EPOCHS = 60  # the shared epoch budget starts at min(auto, this); early stopping may end sooner
 BASELINE_COLOR = colors.HISTORY
-PARTS: tuple[str, ...] = ("validation", "test")
-ERROR_METRICS: tuple[str, ...] = ("mae", "rmse", "smape", "mase")
-LOWER_IS_BETTER = {"params": True, "seconds": True}
-
-
-def default_config(n_points: int, season_length: int):
-    """The Compare page's shared starting config: ``ForecastConfig.auto`` with one network, epochs capped."""
-    import dataclasses
-
-    from lstm_core.forecast import ForecastConfig
-
-    base = ForecastConfig.auto(n_points, season_length, ensemble=1)
-    return dataclasses.replace(base, epochs=int(min(base.epochs, MAX_DEFAULT_EPOCHS)))
-
-
-def variant_config(base, model: str, seed_offset: int = 0):
-    """``base`` for one compared model (cell and direction), everything else shared; seed = base seed + offset."""
-    import dataclasses
-
-    cell, bidirectional = VARIANTS[model]
-    return dataclasses.replace(base, cell=cell, bidirectional=bidirectional, seed=base.seed + seed_offset).validate()
-
-
-def model_label(name: str, lang: str) -> str:
-    """Display name of a compared model (``lstm``, ``gru``, ``bilstm``, ``rnn``) or a baseline."""
-    if name in MODELS:
-        return translate(lang, f"compare.model.{name}")
-    return translate(lang, f"forecast.method.{name}")
-
-
-def _mean_std(values: Sequence[float]) -> tuple[float, float]:
-    arr = np.asarray([v for v in values if v is not None and math.isfinite(v)], dtype=float)
-    if arr.size == 0:
-        return math.nan, math.nan
-    return float(arr.mean()), float(arr.std(ddof=1)) if arr.size > 1 else 0.0
-
-
-def aggregate(runs: Mapping[str, Sequence[Mapping]], baselines: Mapping[str, Mapping[str, Mapping[str, float]]]
-              ) -> dict[str, dict[str, tuple[float, float, int]]]:
-    """Per model, every table column as ``(mean, spread, n_seeds)``; spread = sample std over seeds (0 for one).
-
-    Column names: ``"<part>.<metric>"`` (e.g. ``"test.mase"``), ``"params"``, ``"seconds"``, ``"best_epoch"``.
-    ``baselines``: method -> part -> metric -> value (no training, so no parameters, time or epoch).
-    """
-    out: dict[str, dict[str, tuple[float, float, int]]] = {}
-    for name, seeds in runs.items():
-        if not seeds:
-            continue
-        row: dict[str, tuple[float, float, int]] = {}
-        for part in PARTS:
-            for metric in ERROR_METRICS:
-                vals = [s["metrics"].get(part, {}).get(metric, math.nan) for s in seeds]
-                row[f"{part}.{metric}"] = (*_mean_std(vals), len(seeds))
-        for col in ("params", "seconds", "best_epoch"):
-            row[col] = (*_mean_std([float(s[col]) for s in seeds]), len(seeds))
-        out[name] = row
-    for name, parts in baselines.items():
-        row = {}
-        for part in PARTS:
-            for metric in ERROR_METRICS:
-                v = parts.get(part, {}).get(metric, math.nan)
-                row[f"{part}.{metric}"] = (v, 0.0, 1)
-        out[name] = row
-    return out
-
-
-def best_per_column(agg: Mapping[str, Mapping[str, tuple[float, float, int]]]) -> dict[str, str]:
-    """Column -> the row with the lowest mean (errors, parameters and time: lower is better)."""
-    best: dict[str, str] = {}
-    columns = {c for row in agg.values() for c in row if c != "best_epoch"}
-    for col in sorted(columns):
-        candidates = {n: row[col][0] for n, row in agg.items() if col in row and math.isfinite(row[col][0])}
-        if candidates:
-            best[col] = min(candidates, key=candidates.get)
-    return best
-
-
-def results_table(agg: Mapping[str, Mapping[str, tuple[float, float, int]]], lang: str) -> pd.DataFrame:
-    """The Compare table: rows = models then baselines; cells ``mean ± spread`` when several seeds; ★ = best."""
-    best = best_per_column(agg)
-    names = list(agg)
-    cols: list[tuple[str, str, int]] = []  # (column id, header, digits)
-    for part in PARTS:
-        for metric in ERROR_METRICS:
-            header = translate(lang, "compare.table.col", part=translate(lang, f"compare.part.{part}"),
-                               metric=translate(lang, f"forecast.table.{metric}"))
-            cols.append((f"{part}.{metric}", header, 3))
-    cols += [("params", translate(lang, "compare.table.params"), 0),
-             ("seconds", translate(lang, "compare.table.seconds"), 1),
-             ("best_epoch", translate(lang, "compare.table.best_epoch"), 0)]
-    data: dict[str, list[str]] = {translate(lang, "compare.table.model"): [model_label(n, lang) for n in names]}
-    for col, header, digits in cols:
-        cells = []
-        for name in names:
-            mean, spread, k = agg[name].get(col, (math.nan, math.nan, 0))
-            if not math.isfinite(mean):
-                cells.append("—")
-                continue
-            text = fmt_num(mean, digits, lang)
-            if k > 1:
-                text += " ± " + fmt_num(spread, digits, lang)
-            if best.get(col) == name:
-                text += " ★"
-            cells.append(text)
-        data[header] = cells
-    return pd.DataFrame(data)
 
 
 def loss_curves_figure(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], lang: str,
@@ -163,11 +45,10 @@ def loss_curves_figure(curves: Mapping[str, tuple[Sequence[float], Sequence[floa
                                                                              "dash": "dot"},
             name=translate(lang, "compare.plot.train_loss", model=label), legendgroup=name,
         ))
-    fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis_title=translate(lang, "compare.plot.epoch"), yaxis_title=translate(lang, "compare.plot.loss"),
+    fig.update_layout(**base_layout(
+        height, xaxis_title=translate(lang, "compare.plot.epoch"), yaxis_title=translate(lang, "compare.plot.loss"),
         yaxis_type="log", hovermode="x unified",
-    )
+    ))
     return fig
 
 
@@ -188,11 +69,10 @@ def test_forecasts_figure(x: Sequence | np.ndarray, actual: np.ndarray, predicti
                   "dash": "solid" if is_model else "dash"},
         ))
     time_axis = np.issubdtype(x.dtype, np.datetime64)
-    fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, hovermode="x unified",
-        xaxis_title=translate(lang, "plot.time" if time_axis else "plot.step"),
+    fig.update_layout(**base_layout(
+        height, hovermode="x unified", xaxis_title=translate(lang, "plot.time" if time_axis else "plot.step"),
         yaxis_title=translate(lang, "plot.value"),
-    )
+    ))
     localize(fig, lang, time_axis)
     return fig
 
@@ -227,5 +107,5 @@ def side_by_side_heatmaps(panels: Sequence[tuple[str, str, np.ndarray]], lang: s
         fig.update_yaxes(title_text=unit_lbl if k == 1 else None, row=1, col=k)
     for k, (_, gate, _) in enumerate(panels):
         fig.layout.annotations[k].font.color = colors.gate_color(gate)
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=False)
+    fig.update_layout(**base_layout(height, top=40, showlegend=False))
     return fig

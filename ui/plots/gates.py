@@ -1,10 +1,11 @@
 """Figures of what the gates did: heatmap grid, one unit's curves, cell-state composition, saturation.
 
 Pure functions: NumPy arrays in, ``plotly.graph_objects.Figure`` out, no streamlit. Labels come from the
-catalogs through ``ui.i18n.translate(lang, ...)``.
+catalogs through ``ui.i18n.translate(lang, ...)``; the numbers behind the last two figures (``cell_parts``,
+``saturation_fractions``) from ``ui.cell_values``.
 
 Inputs follow the core's trace: ``trace.gate(name, layer, direction)`` is ``(B, T, H)``; the builders take
-one sequence of it, ``(T, H)`` (pick the sample with ``[b]``, or use :func:`gates_from_trace`).
+one sequence of it, ``(T, H)`` (``ui.cell_values.layer_gates`` picks one sample, layer and direction).
 ``time`` is what the x axis shows: ``None`` for steps ``0..T-1``, or ``(T,)`` dates / step numbers.
 
 Size: heatmaps are sent as float32 typed arrays and long windows are averaged to at most
@@ -21,21 +22,16 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ui.cell_values import HIGH, LOW, cell_parts, saturation_fractions
 from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.series import date_axis, is_time_axis, minmax_positions, separators, x_values
+from ui.plots.series import base_layout, is_time_axis, line_trace, localize, x_values
 
 MAX_STEPS = 400  # heatmap columns at most: more steps are averaged in contiguous buckets
 MAX_UNITS = 64  # heatmap rows at most: more units are averaged in contiguous groups
-LOW, HIGH = 0.1, 0.9  # saturation thresholds (Karpathy, Johnson & Fei-Fei, 2015)
 
 
-# --- pure array helpers -----------------------------------------------------------------------------
-def gates_from_trace(trace, names: Sequence[str], layer: int = 0, direction: str = "forward", sample: int = 0):
-    """``{name: (T, H) float array}`` for one sample of a core trace (``trace.gate(name, layer, direction)``)."""
-    return {name: np.asarray(trace.gate(name, layer=layer, direction=direction))[sample] for name in names}
-
-
+# --- screen-resolution reduction --------------------------------------------------------------------
 def _buckets(n: int, max_n: int) -> tuple[np.ndarray, np.ndarray]:
     """Starts and sizes of ``min(n, max_n)`` contiguous, nearly equal buckets covering ``0..n-1``."""
     k = max(1, min(n, max_n))
@@ -87,38 +83,7 @@ def aggregate(z: np.ndarray, max_steps: int = MAX_STEPS, max_units: int = MAX_UN
     return Grid(zu.T.astype(np.float32), t_start, t_size, u_start, u_size)
 
 
-def cell_parts(
-    f: np.ndarray, i: np.ndarray, g: np.ndarray, c: np.ndarray, c0: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Split the LSTM cell update ``c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t`` into its two terms.
-
-    All inputs ``(T, H)``; ``c0`` is ``(H,)`` (zeros when None). Returns ``(kept, written)``, each ``(T, H)``:
-    ``kept = f_t ⊙ c_{t−1}`` (what the forget gate lets through), ``written = i_t ⊙ g_t`` (what the input gate
-    adds), so that ``kept + written == c``.
-    """
-    f, i, g, c = (np.asarray(a, dtype=np.float64) for a in (f, i, g, c))
-    c_prev = np.empty_like(c)  # (T, H)
-    c_prev[0] = 0.0 if c0 is None else np.asarray(c0, dtype=np.float64)
-    c_prev[1:] = c[:-1]
-    return f * c_prev, i * g
-
-
-def saturation_fractions(z: np.ndarray, low: float = LOW, high: float = HIGH) -> tuple[np.ndarray, np.ndarray]:
-    """Per unit, the fraction of steps a gate spends below ``low`` (nearly shut) and above ``high`` (nearly open).
-
-    ``z``: (..., H) sigmoid activations (any leading shape, e.g. (T, H) or (B, T, H)); returns two (H,) arrays.
-    """
-    z = np.asarray(z, dtype=np.float64)
-    flat = z.reshape(-1, z.shape[-1])  # (B·T, H)
-    return (flat < low).mean(axis=0), (flat > high).mean(axis=0)
-
-
 # --- figure helpers ---------------------------------------------------------------------------------
-def _format_time_axes(fig: go.Figure, x: np.ndarray, lang: str) -> None:
-    if is_time_axis(x):
-        fig.update_xaxes(**date_axis(lang))
-
-
 def _time_label(x: np.ndarray, lang: str) -> str:
     return translate(lang, "plot.time" if is_time_axis(x) else "plot.step")
 
@@ -146,26 +111,12 @@ def _cursor_shape(fig: go.Figure, x: np.ndarray, cursor: int | None) -> None:
     )
 
 
-def move_cursor(fig: go.Figure, cursor: int | None, time: Sequence | np.ndarray | None = None, T: int | None = None):
-    """Move the time-step cursor of a figure built here to step ``cursor`` (None removes it), in place.
+def set_cursor(fig: go.Figure, time: Sequence | np.ndarray | None, cursor: int | None) -> go.Figure:
+    """Move the time-step cursor of a figure built here to step ``cursor`` (None removes it), in place; ``fig``.
 
     Rebuilding a 64-unit × 500-step heatmap grid takes a few hundred ms; a page can keep the figure (per model
-    and window) and only move the cursor, which costs about a millisecond. ``time`` as given to the builder, or
-    ``T`` (the number of steps) when the axis shows steps. Returns ``fig``.
-    """
-    if time is None and T is None:
-        raise ValueError("give time or T")
-    x = x_values(time, len(time) if time is not None else int(T))
-    fig.layout.shapes = [sh for sh in fig.layout.shapes if sh.name != "cursor"]
-    _cursor_shape(fig, x, cursor)
-    return fig
-
-
-def set_cursor(fig: go.Figure, time: Sequence | np.ndarray | None, cursor: int | None) -> go.Figure:
-    """Move the time-step cursor of a figure built here to step ``cursor`` (None removes it), in place.
-
-    Lets a page keep a heavy figure (the heatmap grid) built once per view and only move its cursor line.
-    ``time``: the x values the figure was built with, or None when it was built with steps 0..T-1.
+    and window) and only move the cursor, which costs about a millisecond. ``time``: the x values the figure
+    was built with, or None when it was built with steps 0..T-1.
     """
     fig.layout.shapes = [s for s in fig.layout.shapes if s.name != "cursor"]
     if cursor is not None:
@@ -178,16 +129,8 @@ def _input_trace(x: np.ndarray, x_input: np.ndarray, lang: str) -> go.Scatter:
     y = np.asarray(x_input, dtype=np.float64).reshape(-1)
     if y.shape[0] != x.shape[0]:
         raise ValueError(f"input has {y.shape[0]} steps, gates have {x.shape[0]}")
-    pos = minmax_positions(y)
-    return go.Scatter(
-        x=x[pos],
-        y=y[pos].astype(np.float32),
-        mode="lines",
-        line={"color": colors.HISTORY, "width": 1.5},
-        name=translate(lang, "plot.gates.input_series"),
-        hovertemplate="%{x}<br>%{y:.4g}<extra></extra>",
-        showlegend=False,
-    )
+    return line_trace(x, y, name=translate(lang, "plot.gates.input_series"), color=colors.HISTORY, width=1.5,
+                      float32=True, showlegend=False)
 
 
 def _num(value: float, lang: str) -> str:
@@ -270,13 +213,8 @@ def gate_heatmaps(
         fig.layout.annotations[k].font.color = colors.gate_color(name)
     fig.update_xaxes(title_text=time_lbl, row=rows, col=1)
     _cursor_shape(fig, x, cursor)
-    _format_time_axes(fig, x, lang)
-    fig.update_layout(
-        height=110 + panel_height * len(names),
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        separators=separators(lang),
-        showlegend=False,
-    )
+    localize(fig, lang, is_time_axis(x))
+    fig.update_layout(**base_layout(110 + panel_height * len(names), showlegend=False))
     return fig
 
 
@@ -309,16 +247,9 @@ def unit_curves(
     for r, (kind, group) in enumerate(panels[1:], start=2):
         for name in group:
             y = np.asarray(gates[name], dtype=np.float64)[:, unit]
-            pos = minmax_positions(y)
             fig.add_trace(
-                go.Scatter(
-                    x=x[pos],
-                    y=y[pos].astype(np.float32),
-                    mode="lines",
-                    name=_gate_label(name, lang),
-                    line={"color": colors.gate_color(name), "width": 2},
-                    hovertemplate="%{y:.3f}",
-                ),
+                line_trace(x, y, name=_gate_label(name, lang), color=colors.gate_color(name), width=2,
+                           hovertemplate="%{y:.3f}", float32=True),
                 row=r,
                 col=1,
             )
@@ -326,14 +257,10 @@ def unit_curves(
             fig.update_yaxes(range=[-0.03, 1.03], row=r, col=1)
     fig.update_xaxes(title_text=_time_label(x, lang), row=len(panels), col=1)
     _cursor_shape(fig, x, cursor)
-    _format_time_axes(fig, x, lang)
-    fig.update_layout(
-        height=170 * len(panels) + 60,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        separators=separators(lang),
-        hovermode="x unified",
-        legend={"orientation": "h", "y": -0.12},
-    )
+    localize(fig, lang, is_time_axis(x))
+    fig.update_layout(**base_layout(
+        170 * len(panels) + 60, hovermode="x unified", legend={"orientation": "h", "y": -0.12}
+    ))
     return fig
 
 
@@ -366,29 +293,19 @@ def cell_composition(
         ("cell", np.asarray(c, dtype=np.float64)[:, unit], colors.gate_color("cell"), 3, "solid"),
     )
     for key, y, color, width, dash in lines:
-        pos = minmax_positions(y)
-        fig.add_trace(
-            go.Scatter(
-                x=x[pos],
-                y=y[pos].astype(np.float32),
-                mode="lines",
-                name=translate(lang, f"plot.gates.{key}"),
-                line={"color": color, "width": width, "dash": dash},
-                hovertemplate="%{y:.3f}",
-            )
-        )
+        fig.add_trace(line_trace(x, y, name=translate(lang, f"plot.gates.{key}"), color=color, width=width,
+                                 dash=dash, hovertemplate="%{y:.3f}", float32=True))
     fig.add_hline(y=0, line={"color": colors.CURSOR, "width": 1})
     _cursor_shape(fig, x, cursor)
-    _format_time_axes(fig, x, lang)
-    fig.update_layout(
+    localize(fig, lang, is_time_axis(x))
+    fig.update_layout(**base_layout(
+        340,
+        top=40,
         title=translate(lang, "plot.gates.composition_title", unit=unit),
-        height=340,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        separators=separators(lang),
         hovermode="x unified",
         xaxis_title=_time_label(x, lang),
         legend={"orientation": "h", "y": -0.2},
-    )
+    ))
     return fig
 
 
@@ -443,12 +360,10 @@ def saturation_scatter(
                        xanchor="left", yanchor="top")
     fig.add_annotation(x=0.98, y=0.02, text=translate(lang, "plot.gates.always_shut"), showarrow=False,
                        xanchor="right", yanchor="bottom")
-    fig.update_layout(
-        height=420,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        separators=separators(lang),
+    fig.update_layout(**base_layout(
+        420,
         xaxis={"title": x_lbl, "range": [-0.03, 1.03], "constrain": "domain"},
         yaxis={"title": y_lbl, "range": [-0.03, 1.03], "scaleanchor": "x", "scaleratio": 1},
         legend={"orientation": "h", "y": -0.18},
-    )
-    return fig
+    ))
+    return localize(fig, lang, time_axis=False)

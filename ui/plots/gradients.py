@@ -18,6 +18,8 @@ import plotly.graph_objects as go
 
 from ui.i18n import translate
 from ui.plots import colors
+from ui.plots.series import base_layout
+from ui.vanishing_text import kind_label
 
 KIND_COLORS: dict[str, str] = {
     "RNN": colors.gate_color("hidden"),
@@ -26,11 +28,6 @@ KIND_COLORS: dict[str, str] = {
 }
 KIND_DASH: dict[str, str] = {"RNN": "dot", "LSTM": "solid", "GRU": "dash"}  # tell lines apart without colour
 LOG_FLOOR = 1e-12  # relative gradients below this are drawn at the floor (log of 0 is undefined)
-
-
-def kind_label(kind: str, lang: str) -> str:
-    """``"RNN"`` → the catalog's name of a network kind (``cell_kind.rnn``)."""
-    return translate(lang, f"cell_kind.{kind.lower()}")
 
 
 def log_profile(profile: np.ndarray) -> np.ndarray:
@@ -84,15 +81,15 @@ def accuracy_vs_lag(
         )
     if current is not None:
         fig.add_vline(x=current, line={"color": colors.CURSOR, "width": 1, "dash": "dot"})
-    fig.update_layout(
-        height=360,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(**base_layout(
+        360,
+        top=40,
         title=translate(lang, "vanishing.plot.accuracy_title"),
         xaxis={"title": translate(lang, "vanishing.plot.lag"), "tickmode": "array", "tickvals": x},
         yaxis={"title": translate(lang, "vanishing.plot.accuracy"), "range": [-3, 103], "ticksuffix": "%"},
         legend={"orientation": "h", "y": -0.22},
         hovermode="x unified",
-    )
+    ))
     return fig
 
 
@@ -127,9 +124,9 @@ def gradient_curves(
             )
         )
     floor = math.floor(min(lo, -1.0))
-    fig.update_layout(
-        height=380,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(**base_layout(
+        380,
+        top=40,
         title=translate(lang, title_key),
         xaxis={"title": translate(lang, "vanishing.plot.steps_back"), "autorange": "reversed"},
         yaxis={
@@ -140,7 +137,7 @@ def gradient_curves(
             "dtick": 1 if floor >= -8 else 2,
         },
         legend={"orientation": "h", "y": -0.22},
-    )
+    ))
     return fig
 
 
@@ -186,13 +183,13 @@ def gradient_heatmap(
             ),
         )
     )
-    fig.update_layout(
-        height=120 + 55 * len(kinds),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(**base_layout(
+        120 + 55 * len(kinds),
+        top=40,
         title=translate(lang, title_key),
         xaxis={"title": translate(lang, "vanishing.plot.steps_back"), "autorange": "reversed"},
         yaxis={"autorange": "reversed"},
-    )
+    ))
     return fig
 
 
@@ -211,13 +208,13 @@ def loss_curves(histories: Mapping[str, Sequence[float]], *, lang: str = "en") -
                 hovertemplate=f"{kind_label(kind, lang)}: %{{y:.4f}}<extra></extra>",
             )
         )
-    fig.update_layout(
-        height=320,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(**base_layout(
+        320,
+        top=40,
         title=translate(lang, "vanishing.plot.loss_title"),
         xaxis={"title": translate(lang, "vanishing.plot.epoch")},
         yaxis={"title": translate(lang, "vanishing.plot.loss"), "type": "log", "exponentformat": "power"},
         legend={"orientation": "h", "y": -0.25},
         hovermode="x unified",
-    )
+    ))
     return fig

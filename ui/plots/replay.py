@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.series import epoch_axis
+from ui.plots.series import base_layout, epoch_axis
 
 
 def fixed_cell_range(cells: Sequence[np.ndarray]) -> float:
@@ -61,14 +61,14 @@ def loss_with_marker(
     fig.add_vline(x=int(epoch), line={"color": colors.CURSOR, "width": 2})
     fig.add_annotation(x=int(epoch), y=1.0, yref="paper", text=translate(lang, "replay.plot.epoch_marker",
                        epoch=int(epoch)), showarrow=False, yanchor="bottom", xanchor="left")
-    fig.update_layout(
-        height=300,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(**base_layout(
+        300,
+        top=40,
         xaxis=epoch_axis(translate(lang, "replay.plot.epoch"), int(x.max()) if x.size else 1),
         yaxis={"title": translate(lang, "replay.plot.loss"), "type": "log", "exponentformat": "power"},
         legend={"orientation": "h", "y": -0.3},
         hovermode="x unified",
-    )
+    ))
     return fig
 
 
@@ -101,13 +101,13 @@ def gate_means_over_epochs(
             )
         )
     fig.add_vline(x=int(epoch), line={"color": colors.CURSOR, "width": 2})
-    fig.update_layout(
-        height=420,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(**base_layout(
+        420,
+        top=40,
         title=translate(lang, "replay.plot.means_title"),
         xaxis=epoch_axis(translate(lang, "replay.plot.epoch"), int(x.max()) if x.size else 1),
         yaxis={"title": translate(lang, "replay.plot.mean_value"), "range": [-0.02, 1.02]},
         legend={"orientation": "h", "y": -0.2},
         hovermode="x unified",
-    )
+    ))
     return fig

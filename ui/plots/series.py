@@ -1,4 +1,4 @@
-"""Series chart with the train / validation / test split drawn on it.
+"""Series chart with the train / validation / test split drawn on it, and the helpers every figure builder shares.
 
 Pure: arrays (or a pandas Series) in, a ``plotly.graph_objects.Figure`` out; labels come from the catalogs through
 ``ui.i18n.translate(lang, ...)``, which does not import streamlit.
@@ -10,6 +10,7 @@ spikes stay visible), so that the figure's JSON stays small whatever the length 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from ui.i18n import translate
 from ui.plots import colors
 
 MAX_POINTS = 2000  # points drawn per line at most (2 per bucket)
+MARGIN = 10  # px left, right and below the plot area of every figure
 
 
 def minmax_positions(y: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
@@ -44,6 +46,44 @@ def minmax_positions(y: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
         keep.append(lo + int(np.argmin(masked_lo)))
         keep.append(lo + int(np.argmax(masked_hi)))
     return np.unique(np.asarray(keep, dtype=int))
+
+
+def line_trace(
+    x: Sequence | np.ndarray,
+    y: Sequence | np.ndarray,
+    *,
+    name: str,
+    color: str,
+    width: float,
+    dash: str | None = None,
+    hovertemplate: str = "%{x}<br>%{y:.4g}<extra></extra>",
+    max_points: int = MAX_POINTS,
+    float32: bool = False,
+    **scatter: Any,
+) -> go.Scatter:
+    """A line of ``y`` (N,) against ``x`` (N,), reduced with :func:`minmax_positions` past ``max_points`` points.
+
+    ``float32``: send the values as float32 (half the JSON, enough for gate values); ``scatter``: any other
+    ``go.Scatter`` setting (``showlegend``, ``legendgroup`` ...).
+    """
+    y = np.asarray(y, dtype=np.float64)
+    pos = minmax_positions(y, max_points)
+    line = {"color": color, "width": width} if dash is None else {"color": color, "width": width, "dash": dash}
+    return go.Scatter(
+        x=np.asarray(x)[pos],
+        y=y[pos].astype(np.float32) if float32 else y[pos],
+        mode="lines",
+        name=name,
+        line=line,
+        hovertemplate=hovertemplate,
+        **scatter,
+    )
+
+
+def base_layout(height: int, *, top: int = 30, **layout: Any) -> dict:
+    """The layout every figure starts from: its ``height`` and thin margins (``top``: room for a title or a
+    legend); ``layout`` adds any other setting. Numbers and dates in the language: :func:`localize`."""
+    return {"height": height, "margin": {"l": MARGIN, "r": MARGIN, "t": top, "b": MARGIN}, **layout}
 
 
 # Plotly writes month names in English; in Portuguese the date ticks and hover use numbers instead.
@@ -116,19 +156,9 @@ def series_figure(
     n = y.size
     x = x_values(index, n)
     time_axis = is_time_axis(x)
-    pos = minmax_positions(y, max_points)
-
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=x[pos],
-            y=y[pos],
-            mode="lines",
-            name=name or translate(lang, "plot.series"),
-            line={"color": colors.HISTORY, "width": 1.6},
-            hovertemplate="%{x}<br>%{y:.4g}<extra></extra>",
-        )
-    )
+    fig.add_trace(line_trace(x, y, name=name or translate(lang, "plot.series"), color=colors.HISTORY, width=1.6,
+                             max_points=max_points))
     if split is not None and n > 1:
         train_end, val_end = (int(s) for s in split)
         if not 0 < train_end <= val_end <= n:
@@ -150,18 +180,14 @@ def series_figure(
                 annotation_position="top left",
                 annotation_font_size=12,
             )
-    fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    fig.update_layout(**base_layout(
+        height,
         showlegend=False,
         hovermode="x unified",
-        separators=separators(lang),
         xaxis_title=translate(lang, "plot.time" if time_axis else "plot.step"),
         yaxis_title=y_title or translate(lang, "plot.value"),
-    )
-    if time_axis:
-        fig.update_xaxes(**date_axis(lang))
-    return fig
+    ))
+    return localize(fig, lang, time_axis)
 
 
 def _edge(x: np.ndarray, k: int, time_axis: bool):

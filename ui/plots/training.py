@@ -1,7 +1,8 @@
-"""Figures and tables of a training run: loss curves, the fit on the held-out parts, metrics beside the baselines.
+"""Figures of a training run: loss curves and the fit on the held-out parts.
 
-Pure functions (arrays and the engine's ``Forecaster.evaluate()`` dict in, ``go.Figure`` / ``DataFrame`` out), no
-streamlit; labels from the catalogs through ``ui.i18n.translate(lang, ...)``.
+Pure functions (arrays and the engine's ``Forecaster.evaluate()`` dict in, ``go.Figure`` out), no streamlit;
+labels from the catalogs through ``ui.i18n.translate(lang, ...)``. The metrics table and the seasonal-naive
+verdict are in ``ui.tables``.
 
 Colours come from ``ui.plots.colors``: the training curve in the blue of the training region, the validation
 curve in the orange of the validation region, the network's forecast in the forecast colour with its 80 %
@@ -17,15 +18,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.i18n import fmt_num, translate
+from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.series import epoch_axis, is_time_axis, localize, minmax_positions, x_values
+from ui.plots.series import base_layout, epoch_axis, is_time_axis, line_trace, localize, x_values
 
 TRAIN_COLOR = colors.NEGATIVE  # blue, the hue of the shaded training region
 VAL_COLOR = colors.FIT  # orange, the hue of the shaded validation region
 BASELINE_COLOR = colors.NEGATIVE
-METRICS = ("mae", "rmse", "mase", "smape")  # columns of the metrics table, in order
-METHODS = ("model", "seasonal_naive", "naive", "drift", "moving_average")  # rows, in order
 
 
 def _finite_or_none(values: Sequence[float | None]) -> list[float | None]:
@@ -79,16 +78,15 @@ def loss_curves(
     x_max = max(int(epochs or n), 1)
     positive = [v for v in (*train, *val) if v is not None and v > 0]
     use_log = log_y and bool(positive)
-    layout = {
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
-        "hovermode": "x unified",
-        "xaxis": {**epoch_axis(translate(lang, "plot.training.epoch"), x_max), "range": [0.5, x_max + 0.5]},
-        "yaxis": {"title": {"text": translate(lang, "plot.training.loss")}, "type": "log" if use_log else "linear"},
-        "legend": {"orientation": "h", "y": 1.12, "x": 0},
-        "shapes": shapes,
-        "annotations": notes,
-    }
+    layout = base_layout(
+        height,
+        hovermode="x unified",
+        xaxis={**epoch_axis(translate(lang, "plot.training.epoch"), x_max), "range": [0.5, x_max + 0.5]},
+        yaxis={"title": {"text": translate(lang, "plot.training.loss")}, "type": "log" if use_log else "linear"},
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+        shapes=shapes,
+        annotations=notes,
+    )
     return go.Figure(data=traces, layout=layout)
 
 
@@ -114,10 +112,9 @@ def fit_figure(
     train_end, val_end = (int(v) for v in evaluation["split"])
     ctx = int(context if context is not None else max(24, (n - train_end) // 3))
     start = max(0, train_end - ctx)
-    pos = start + minmax_positions(y[start:])
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=x[pos], y=y[pos], mode="lines", name=translate(lang, "plot.training.actual"),
-                             line={"color": colors.HISTORY, "width": 1.6}, hovertemplate="%{y:.4g}"))
+    fig.add_trace(line_trace(x[start:], y[start:], name=translate(lang, "plot.training.actual"), color=colors.HISTORY,
+                             width=1.6, hovertemplate="%{y:.4g}"))
     for role, lo, hi in (("val", train_end, val_end), ("test", val_end, n)):
         if hi <= lo:
             continue
@@ -150,46 +147,12 @@ def fit_figure(
                                  showlegend=first, legendgroup="model", hovertemplate="%{y:.4g}"))
         first = False
     is_dates = is_time_axis(x)
-    fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    fig.update_layout(**base_layout(
+        height,
         hovermode="x unified",
         xaxis_title=translate(lang, "plot.time" if is_dates else "plot.step"),
         yaxis_title=translate(lang, "plot.value"),
         legend={"orientation": "h", "y": -0.28},
-    )
+    ))
     localize(fig, lang, is_dates)
     return fig
-
-
-def metrics_table(metrics: Mapping[str, Mapping[str, float]], *, lang: str = "en", level: int = 80) -> pd.DataFrame:
-    """Rows: the network then the baselines (translated names); columns: MAE, RMSE, MASE, sMAPE, coverage.
-
-    ``metrics``: ``evaluate()["parts"][part]["metrics"]`` (coverage already in percent); numbers formatted in the
-    language's style.
-    """
-    cov = f"coverage_{level}"
-    rows = []
-    for method in [m for m in METHODS if m in metrics] + [m for m in metrics if m not in METHODS]:
-        m = metrics[method]
-        row = {translate(lang, "plot.training.method"): translate(lang, f"plot.training.methods.{method}")}
-        for key in METRICS:
-            value = m.get(key)
-            row[translate(lang, f"plot.training.metrics.{key}")] = (
-                fmt_num(value, 3, lang) if value is not None and math.isfinite(value) else "—"
-            )
-        value = m.get(cov)
-        row[translate(lang, "plot.training.metrics.coverage", level=level)] = (
-            fmt_num(value, 0, lang) + " %" if value is not None and math.isfinite(value) else "—"
-        )
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def beats_seasonal_naive(metrics: Mapping[str, Mapping[str, float]]) -> bool | None:
-    """True/False if the network's MASE is below/above seasonal naive's on this part; None if not comparable."""
-    model = metrics.get("model", {}).get("mase")
-    base = metrics.get("seasonal_naive", {}).get("mase")
-    if model is None or base is None or not (math.isfinite(model) and math.isfinite(base)):
-        return None
-    return bool(model < base)
