@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.pages_speed [--quick]
 
 1. Compare: the four models (LSTM, GRU, bidirectional LSTM, RNN) trained one after the other, one seed each,
-   with ``ui.plots.compare.default_config`` on a 300-point seasonal series (period 12), plus each model's
+   with ``ui.comparison.default_config`` on a 300-point seasonal series (period 12), plus each model's
    evaluation on validation and test (what one press of "Train and compare" does).
 2. Forecast, the page's own path (``views/forecast.py``) on a 1,000-point seasonal series and on the app's
    default bundled series, in this process with one BLAS thread as a worker has (``ui.workers``),
@@ -27,11 +27,9 @@ import datasets
 from datasets import synthetic
 from lstm_core.backtest import backtest
 from lstm_core.forecast import ForecastConfig, Forecaster
-from ui import state
-from ui.plots import compare as cplots
+from ui import comparison, state
+from ui.forecasting import BACKTEST_MEMBERS  # the Forecast page's networks per backtest origin
 from ui.workers import single_blas_thread
-
-BACKTEST_MEMBERS = 1  # as views/forecast.py (a page script cannot be imported: it draws when run)
 
 
 def _series(n: int) -> np.ndarray:
@@ -41,12 +39,12 @@ def _series(n: int) -> np.ndarray:
 def compare_four(n: int = 300, epochs: int | None = None) -> dict[str, float]:
     """Seconds per model (fit + evaluate) with the Compare page's defaults on an n-point series."""
     x = _series(n)
-    base = cplots.default_config(n, 12)
+    base = comparison.default_config(n, 12)
     if epochs:
         base = dataclasses.replace(base, epochs=epochs)
     out = {}
-    for name in cplots.MODELS:
-        fc = Forecaster(cplots.variant_config(base, name))
+    for name in comparison.MODELS:
+        fc = Forecaster(comparison.variant_config(base, name))
         t0 = time.perf_counter()
         hist = fc.fit(x)
         fc.evaluate()

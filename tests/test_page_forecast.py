@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP, assert_no_missing_keys, open_app
 from ui import export, state
+from ui.forecasting import ForecastRun
 from ui.i18n import translate
 
 PAGE = "views/forecast.py"
@@ -35,7 +36,7 @@ def _open_link(query: dict, lang: str = "en", classroom: bool = False) -> AppTes
     return at
 
 
-def _run(at: AppTest) -> dict:
+def _run(at: AppTest) -> ForecastRun:
     return at.session_state[state.FORECAST_RUN]
 
 
@@ -47,12 +48,12 @@ def _origins(at: AppTest, k: int) -> None:
 def test_link_reproduces_the_run_and_verdict_shown(lang):
     at = _open_link(LINK, lang)
     run = _run(at)
-    cfg = run["config"]
+    cfg = run.config
     assert (cfg.epochs, cfg.hidden_size, cfg.ensemble, cfg.horizon, cfg.test_fraction) == (3, 4, 1, 6, 0.0)
     loaded = at.session_state[state.SERIES]
     assert loaded.source == "synthetic" and loaded.ref["seed"] == 3 and loaded.n == 120
-    assert run["backtest"] is not None and "mean" in run["backtest"]
-    bt = run["backtest"]["mean"]
+    assert run.backtest is not None and run.backtest.mean
+    bt = run.backtest.mean
     assert {"model", "seasonal_naive", "naive"} <= set(bt)
     verdicts = [e.value for e in [*at.success, *at.warning]]
     ratio = bt["model"]["mase"] / bt["seasonal_naive"]["mase"]
@@ -74,9 +75,9 @@ def test_link_reproduces_the_run_and_verdict_shown(lang):
     assert written["src"] == "synthetic" and written["ep"] == "3" and written["h"] == "6"
     again = _open_link(written, lang)
     run2 = _run(again)
-    assert run2["config"] == cfg
-    f1 = run["forecaster"].predict(6).mean
-    f2 = run2["forecaster"].predict(6).mean
+    assert run2.config == cfg
+    f1 = run.forecaster.predict(6).mean
+    f2 = run2.forecaster.predict(6).mean
     np.testing.assert_array_equal(f1, f2)
 
 
@@ -93,11 +94,11 @@ def test_default_path_fit_button_and_downloads():
     at.button(key="forecast.run_btn").click().run()
     assert not at.exception, [e.value for e in at.exception]
     run = _run(at)
-    cfg = run["config"]
-    assert cfg.epochs == 2 and cfg.hidden_size == 4 and run["backtest"]["origins"] == 1
+    cfg = run.config
+    assert cfg.epochs == 2 and cfg.hidden_size == 4 and run.backtest.origins == 1
     loaded = at.session_state[state.SERIES]
     # the CSV continues the monthly calendar and keeps numbers as numbers
-    fcst = run["forecaster"].predict(cfg.horizon)
+    fcst = run.forecaster.predict(cfg.horizon)
     import datasets
 
     future = datasets.future_index(loaded.series.index, cfg.horizon)
@@ -131,8 +132,8 @@ def test_upload_good_model_then_bad_keeps_it():
 
     upload(good, "f1")
     run = _run(at)
-    assert run is not before and run["origin"] == "upload" and run["config"].hidden_size == 4
-    assert run["config"].cell == "lstm" and not at.exception
+    assert run is not before and run.origin == "upload" and run.config.hidden_size == 4
+    assert run.config.cell == "lstm" and not at.exception
     # a pickle, then a truncated file: translated error, previous model kept
     import pickle
 
@@ -147,7 +148,7 @@ def test_upload_good_model_then_bad_keeps_it():
     assert translate("en", "forecast.backtest_missing") in _visible(at)
     at.button(key="forecast.backtest_btn").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert _run(at) is run and run["backtest"]["origins"] == 3 and "mean" in run["backtest"]
+    assert _run(at) is run and run.backtest.origins == 3 and run.backtest.mean
     assert translate("en", "forecast.backtest_missing") not in _visible(at)
 
 
@@ -182,7 +183,7 @@ def test_classroom_hides_settings_and_bad_link_is_an_error():
     at = _open_link({**LINK, "ep": "2"}, "pt-BR", classroom=True)
     assert not at.get("expander") or all(
         e.label != translate("pt-BR", "forecast.settings") for e in at.get("expander"))
-    assert _run(at)["config"].epochs == 2
+    assert _run(at).config.epochs == 2
     assert_no_missing_keys(at)
     bad = _open_link({"src": "bundled", "ds": "no_such_series"}, "en")
     assert any(translate("en", "errors.data.unknown_dataset", id="no_such_series") == e.value for e in bad.error)
@@ -215,17 +216,17 @@ def test_chart_and_downloads_come_before_the_backtest_which_resumes(monkeypatch)
     assert at.exception and calls == [102, 108], "the second origin was interrupted (details are redacted)"
     assert len(at.get("plotly_chart")) == 1 and len(at.get("download_button")) == 3
     run = _run(at)
-    assert run["backtest"] is None and run["backtest_pending"] and run["config"].ensemble == 2
-    fc = run["forecaster"]
+    assert run.backtest is None and run.backtest_pending and run.config.ensemble == 2
+    fc = run.forecaster
 
     calls.clear()
     monkeypatch.setattr(engine, "backtest_origin", lambda *a, **kw: calls.append(a[2]) or real(*a, **kw))
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     run = _run(at)
-    assert run["forecaster"] is fc, "the fit was kept, not redone"
+    assert run.forecaster is fc, "the fit was kept, not redone"
     assert len(calls) == 2 and calls == [108, 114], "only the two origins not finished were refitted"
-    assert run["backtest"]["origins"] == 3 and run["backtest"]["members"] == 1
+    assert run.backtest.origins == 3 and run.backtest.members == 1
     assert translate("en", "forecast.backtest_single", members=2) in _visible(at)
     assert_no_missing_keys(at)
 
@@ -255,8 +256,8 @@ def test_language_switch_and_zoom_never_refit_and_a_second_session_reuses_the_ba
     query = {**LINK, "seed": "12"}
     at = _open_link(query, "en")
     run = _run(at)
-    bt = run["backtest"]
-    assert bt is not None and "mean" in bt
+    bt = run.backtest
+    assert bt is not None and bt.mean
 
     counts = _count_fits(monkeypatch)
     at.sidebar.radio(key="_w.lang").set_value("pt-BR").run()
@@ -264,16 +265,16 @@ def test_language_switch_and_zoom_never_refit_and_a_second_session_reuses_the_ba
     at.slider(key="forecast.show_last").set_value(60).run()
     assert not at.exception
     assert counts == {"fit": 0, "origin": 0}
-    assert _run(at) is run and run["backtest"] is bt
-    text, _ = __import__("ui.plots.forecast", fromlist=["verdict"]).verdict(bt["mean"], "pt-BR", "LSTM")
+    assert _run(at) is run and run.backtest is bt
+    text, _ = __import__("ui.tables", fromlist=["verdict"]).verdict(bt.mean, "pt-BR", "LSTM")
     assert text in _visible(at), "the verdict is shown again, now in Portuguese"
 
     # another session opening the same link (a class following the teacher's link) refits nothing: the fit
     # and the backtest's origins are seeded, so both are shared by the server's sessions
     other = _open_link(query, "en")
     assert counts == {"fit": 0, "origin": 0}
-    assert _run(other)["forecaster"] is run["forecaster"]
-    assert _run(other)["backtest"]["mean"] == bt["mean"]
+    assert _run(other).forecaster is run.forecaster
+    assert _run(other).backtest.mean == bt.mean
 
 
 def test_a_class_opening_one_link_at_once_queues_behind_a_single_fit(monkeypatch):
@@ -281,8 +282,20 @@ def test_a_class_opening_one_link_at_once_queues_behind_a_single_fit(monkeypatch
     first fits, the others find its result once they hold the slot (one fit, one set of origins in all)."""
     import threading
 
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
     from ui import workers
 
+    # CPython 3.11.7's parser is not thread-safe ("AST constructor recursion depth mismatch" when threads parse
+    # at once, fixed in later 3.11/3.12 releases); each AppTest compiles the page itself, so compile one at a time
+    compiling = threading.Lock()
+    real_get = ScriptCache.get_bytecode
+
+    def one_at_a_time(self, script_path):
+        with compiling:
+            return real_get(self, script_path)
+
+    monkeypatch.setattr(ScriptCache, "get_bytecode", one_at_a_time)
     slots = workers.TrainingSlots(1)
     monkeypatch.setattr(workers, "SLOTS", slots)
     counts = _count_fits(monkeypatch)
@@ -301,6 +314,6 @@ def test_a_class_opening_one_link_at_once_queues_behind_a_single_fit(monkeypatch
         th.join(120)
     assert len(sessions) == 3 and counts["fit"] == 1, counts
     first = _run(sessions[0])
-    assert all(_run(s)["forecaster"] is first["forecaster"] for s in sessions)
-    assert counts["origin"] == first["backtest"]["origins"]
-    assert all(_run(s)["backtest"]["mean"] == first["backtest"]["mean"] for s in sessions)
+    assert all(_run(s).forecaster is first.forecaster for s in sessions)
+    assert counts["origin"] == first.backtest.origins
+    assert all(_run(s).backtest.mean == first.backtest.mean for s in sessions)
