@@ -77,13 +77,13 @@ def _view_figures(view, unit: int, cursor: int, heatmaps=None):
 
 
 def bench_gates_view(steps: int = 500, hidden: int = 64, repeats: int = 7) -> tuple[float, float]:
-    from ui import trainer
+    from ui import traces
 
     loaded, model = _gates_model(hidden)
     values = loaded.series.to_numpy(dtype=float)
     index = np.asarray(loaded.series.index)
     n = values.size
-    view = trainer.compute_trace(model, values[n - steps:], index[n - steps:], trainer.model_cell_range(model))
+    view = traces.compute_trace(model, values[n - steps:], index[n - steps:], traces.model_cell_range(model))
     from ui.plots.gates import gate_heatmaps
 
     t0, c0 = time.perf_counter(), time.process_time()

@@ -110,10 +110,10 @@ def test_divergence_message_and_the_last_good_model_is_kept():
     good = at.session_state[state.MODEL]
     _set(at, learning_rate=10.0)
     job = _train(at)
-    assert job.status == "diverged" and job.diverged["epoch"] == 1
+    assert job.status == "diverged" and job.divergence.epoch == 1
     hist = job.result.history  # the engine made the call; the job only reads it
     assert hist.message_key == "engine.status.diverged_reference" and hist.message_params["epoch"] == 1
-    assert job.diverged["loss"] > 8 * job.diverged["reference"]
+    assert job.divergence.loss > 8 * job.divergence.reference
     assert at.session_state[state.MODEL] is good  # the model trained before stays
     errors = [e.value for e in at.error]
     assert any(translate("en", "train.status.kept_previous") in e for e in errors), errors
@@ -217,7 +217,7 @@ def test_a_run_waits_for_a_free_slot_shows_its_place_and_stop_works(monkeypatch)
     assert slots.acquire("another-session", threading.Event())
     job = _train(at, wait=False)
     at.button(key="train.stop_btn").click().run()  # Stop while it waits
-    assert job.wait(10) and job.status == "cancelled" and job.untrained and job.kept_previous
+    assert job.wait(10) and job.status == "cancelled" and job.outcome is trainer.Outcome.KEPT_PREVIOUS
     at.run()
     assert not at.exception and at.session_state[state.MODEL] is good
     assert any(w.value == translate("pt-BR", "train.status.stopped_empty_previous") for w in at.warning)

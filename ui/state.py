@@ -24,6 +24,7 @@ import streamlit as st
 
 import datasets
 from datasets import synthetic
+from lstm_core.forecast import FitHistory, ForecastConfig, Forecaster
 from ui import i18n
 
 # --- app shell (app.py) -----------------------------------------------------------------------------
@@ -76,7 +77,7 @@ CLAMP_STEPS = "clamp.steps"  # widget: (first, last) step of the window to force
 CLAMP_VIEW_UNIT = "clamp.view_unit"  # widget: unit whose curves are overlaid
 
 # --- compare (views/compare.py) ---------------------------------------------------------------------
-COMPARE_RESULTS = "compare.results"  # dict: the last comparison (runs per model and seed, baselines, data_key)
+COMPARE_RESULTS = "compare.results"  # ui.comparison.CompareResults: the last comparison (runs, baselines, data)
 COMPARE_EPOCHS = "compare.epochs"  # widget: epoch budget shared by every model (advanced)
 COMPARE_HIDDEN = "compare.hidden"  # widget: units per layer shared by every model (advanced)
 COMPARE_SEED = "compare.seed"  # widget: first seed (advanced)
@@ -90,7 +91,7 @@ def compare_model_key(model: str) -> str:
 
 
 # --- forecast (views/forecast.py) -------------------------------------------------------------------
-FORECAST_RUN = "forecast.run"  # dict: forecaster, forecast, backtest, config, data_key, origin ("fit"|"upload")
+FORECAST_RUN = "forecast.run"  # ui.forecasting.ForecastRun: the fitted or uploaded forecaster and its backtest
 FORECAST_HORIZON = "forecast.horizon"  # widget: steps to forecast
 FORECAST_ORIGINS = "forecast.origins"  # widget: rolling-origin backtest origins (advanced)
 FORECAST_UPLOAD = "forecast.upload"  # widget: st.file_uploader of a saved model (.npz)
@@ -110,6 +111,7 @@ MODEL = "model.trained"  # TrainedModel | None
 
 # --- train (views/train.py; the Gates page's one-click training uses the same job) ----------------------
 TRAIN_JOB = "train.job"  # ui.trainer.TrainingJob | None: the running or last finished training run
+TRAIN_COLLECTED = "train.collected"  # id of the last finished job whose model the session took (taken once)
 TRAIN_RUNS = "train.runs"  # int: training runs started in this session (tests check views never retrain)
 TRAIN_SETTINGS = "train.settings"  # dict: the Train page's chosen settings (widgets are re-seeded from it)
 TRAIN_SETTINGS_FOR = "train.settings_for"  # LoadedSeries.key the settings' defaults were derived from
@@ -295,6 +297,14 @@ def synthetic_series(name: str, params: dict, seed: int) -> LoadedSeries:
     )
 
 
+def synthetic_ref_differs(a: dict, b: dict) -> bool:
+    """True when two synthetic references (generator, seed, params) name different series."""
+    if a.get("generator") != b.get("generator") or int(a.get("seed", -1)) != int(b.get("seed", -2)):
+        return True
+    pa, pb = a.get("params", {}), b.get("params", {})
+    return any(not np.isclose(float(pa.get(k, np.nan)), float(v)) for k, v in pb.items())
+
+
 def get_series() -> LoadedSeries:
     """The current series; at first open, the default bundled monthly series, so every page works at once."""
     if SERIES not in st.session_state:
@@ -315,9 +325,9 @@ class TrainedModel:
     ``data_key`` is ``LoadedSeries.key`` of the series it was trained on.
     """
 
-    forecaster: Any
-    history: Any
-    config: Any
+    forecaster: Forecaster
+    history: FitHistory
+    config: ForecastConfig
     data_key: str
 
     def is_stale(self, loaded: LoadedSeries | None = None) -> bool:

@@ -1,6 +1,6 @@
 """Gates: what every gate and state of the trained network did, step by step, on a window the user picks.
 
-Thin page: the window slider and the view widgets live here; the trace comes from ``ui.trainer.cached_trace``
+Thin page: the window slider and the view widgets live here; the trace comes from ``ui.traces.cached_trace``
 (cached per model and window in this session, so cursor, unit, layer and direction changes never run the
 network again); figures from ``ui.plots.gates``. The view is an ``st.fragment``: moving the cursor or picking a
 unit redraws only the view. Without a model, the page offers to train the default one right here.
@@ -9,28 +9,17 @@ unit redraws only the view. Without a model, the page offers to train the defaul
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from lstm_core.errors import CoreError
-from ui import state, trainer, widgets
+from ui import state, traces, trainer, training_panel, widgets
+from ui.cell_values import saturation_fractions
 from ui.i18n import current_lang, fmt_num, t, translate
 from ui.plots import colors
-from ui.plots.gates import (
-    cell_composition,
-    gate_heatmaps,
-    saturation_fractions,
-    saturation_scatter,
-    set_cursor,
-    unit_curves,
-)
+from ui.plots.gates import cell_composition, gate_heatmaps, saturation_scatter, set_cursor, unit_curves
+from ui.reading import gate_reading, time_label
 
 lang = current_lang()
-
-
-def tr(key: str, **params) -> str:
-    """``t()`` bound to this run's language (format_func callbacks may run outside the script)."""
-    return translate(lang, key, **params)
 
 
 loaded = state.get_series()
@@ -42,7 +31,7 @@ st.caption(t("gates.intro"))
 
 if job is not None and not job.done:
     st.info(t("gates.training_now"), icon=":material/hourglass_top:")
-    trainer.live_panel(job, lang, key="gates")
+    training_panel.live_panel(job, lang, key="gates")
     widgets.stop_page()
 
 model = state.get_model()
@@ -69,11 +58,7 @@ st.markdown(t("gates.model", cell=t(f"cell_kind.{cfg.cell}"), hidden=cfg.hidden_
 
 # --- the window the network reads -------------------------------------------------------------------
 def _label(k: int) -> str:
-    v = index[min(max(k, 0), n - 1)]
-    if isinstance(v, np.datetime64):
-        ts = pd.Timestamp(v)
-        return str(ts.date()) if ts == ts.normalize() else str(ts)
-    return str(v)
+    return time_label(index[min(max(k, 0), n - 1)])
 
 
 default_len = min(n, max(4 * cfg.window, 48))
@@ -87,62 +72,11 @@ if end - start < 2:
 st.caption(t("gates.window_caption", start=_label(start), end=_label(end - 1), steps=end - start))
 
 try:
-    model_key = trainer.model_key(model)
-    view = trainer.cached_trace(model, model_key, start, end, values, index)
+    model_key = model.fingerprint
+    view = traces.cached_trace(model, model_key, start, end, values, index)
 except CoreError as exc:
     widgets.show_error(exc)
     widgets.stop_page()
-
-
-# --- reading the picture ----------------------------------------------------------------------------
-def _units(idx: np.ndarray, limit: int = 8) -> str:
-    shown = ", ".join(str(int(u)) for u in idx[:limit])
-    return shown + (" …" if idx.size > limit else "")
-
-
-def _pct(x: float) -> str:
-    return fmt_num(100 * x, 0, lang) + " %"
-
-
-def explain(gates: dict, unit: int, cursor: int, kind: str) -> list[str]:
-    """Short sentences that read the picture on screen: memory length, how often gates open, the cursor step."""
-    lines: list[str] = []
-    H = next(iter(gates.values())).shape[1]
-    if kind == "lstm":
-        f_mean = gates["forget"].mean(axis=0)  # (H,)
-        long = np.flatnonzero(f_mean > 0.9)
-        short = np.flatnonzero(f_mean < 0.5)
-        if long.size:
-            lines.append(tr("gates.read.long_memory", n=long.size, total=H, units=_units(long)))
-        else:
-            top = int(np.argmax(f_mean))
-            lines.append(tr("gates.read.no_long_memory", unit=top, value=fmt_num(f_mean[top], 2, lang)))
-        if short.size:
-            lines.append(tr("gates.read.short_memory", n=short.size, units=_units(short)))
-        lines.append(tr("gates.read.input_open", pct=_pct(float((gates["input"] > 0.5).mean()))))
-        lines.append(tr("gates.read.output", value=fmt_num(float(gates["output"].mean()), 2, lang)))
-        f, i, o = (float(gates[g][cursor, unit]) for g in ("forget", "input", "output"))
-        c = float(gates["cell"][cursor, unit])
-        action = ("keep" if f >= 0.5 and i < 0.5 else "add" if f >= 0.5 else "write" if i >= 0.5 else "fade")
-        lines.append(tr("gates.read.cursor_lstm", step=_label(start + cursor), unit=unit,
-                        f=fmt_num(f, 2, lang), i=fmt_num(i, 2, lang), o=fmt_num(o, 2, lang), c=fmt_num(c, 2, lang),
-                        action=tr(f"gates.read.action.{action}")))
-    elif kind == "gru":
-        z_mean = gates["update"].mean(axis=0)
-        long = np.flatnonzero(z_mean > 0.9)
-        if long.size:
-            lines.append(tr("gates.read.gru_long", n=long.size, total=H, units=_units(long)))
-        else:
-            top = int(np.argmax(z_mean))
-            lines.append(tr("gates.read.gru_no_long", unit=top, value=fmt_num(z_mean[top], 2, lang)))
-        lines.append(tr("gates.read.gru_reset", pct=_pct(float((gates["reset"] < 0.1).mean()))))
-        z, r = float(gates["update"][cursor, unit]), float(gates["reset"][cursor, unit])
-        lines.append(tr("gates.read.cursor_gru", step=_label(start + cursor), unit=unit, z=fmt_num(z, 2, lang),
-                        r=fmt_num(r, 2, lang), keep=_pct(z)))
-    else:
-        h = gates["hidden"]
-        lines.append(tr("gates.read.rnn", pct=_pct(float((np.abs(h) > 0.9).mean()))))
-    return lines
 
 
 # --- the view (a fragment: cursor, unit, layer and direction changes redraw only this part) ----------
@@ -154,11 +88,11 @@ def gate_view() -> None:
     layer = 0
     if view.num_layers > 1:
         layer = next(cols).selectbox(t("gates.layer"), list(range(view.num_layers)), key=state.GATES_LAYER,
-                             format_func=lambda k: tr("gates.layer_n", n=k + 1), help=t("gates.layer_help"))
+                             format_func=lambda k: translate(lang, "gates.layer_n", n=k + 1), help=t("gates.layer_help"))
     direction = "forward"
     if len(view.directions) > 1:
         direction = next(cols).radio(t("gates.direction"), list(view.directions), key=state.GATES_DIRECTION,
-                             format_func=lambda d: tr(f"gates.dir.{d}"), help=t("gates.direction_help"))
+                             format_func=widgets.labeler("gates.dir.", lang), help=t("gates.direction_help"))
     if not 0 <= st.session_state.get(state.GATES_UNIT, -1) < H:
         st.session_state[state.GATES_UNIT] = 0
     unit = next(cols).selectbox(t("gates.unit"), list(range(H)), key=state.GATES_UNIT, help=t("gates.unit_help"))
@@ -183,7 +117,7 @@ def gate_view() -> None:
     widgets.show_figure(set_cursor(figs[fig_key], view.index, cursor), key="gates.heatmaps")
     with st.container(border=True):
         st.markdown(f"**{t('gates.read.title')}**")
-        st.markdown("\n".join(f"- {line}" for line in explain(gates, unit, cursor, cfg.cell)))
+        st.markdown("\n".join(f"- {line}" for line in gate_reading(gates, unit, cursor, cfg.cell, _label(start + cursor), lang)))
 
     left, right = st.columns(2)
     with left:
@@ -210,7 +144,7 @@ def gate_view() -> None:
             st.caption(t("gates.saturation_help"))
             for name, z in sig.items():
                 low, high = saturation_fractions(z)
-                st.markdown(tr("gates.saturation_line", gate=tr(f"gate.{name}"),
+                st.markdown(t("gates.saturation_line", gate=t(f"gate.{name}"),
                                open=int((high > 0.5).sum()), shut=int((low > 0.5).sum()), total=H))
     else:
         st.info(t("gates.no_sigmoid"), icon=":material/info:")

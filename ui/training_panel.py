@@ -1,0 +1,83 @@
+"""A training run on screen: the live progress panel while it trains, and its outcome in one translated box."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import widgets
+from ui.i18n import error_text, fmt_num, translate
+from ui.plots.training import loss_curves
+from ui.trainer import MAX_RUNNING, Outcome, TrainingJob
+
+REFRESH_S = 1.0  # seconds between two redraws of the live panel (throttled: the figure is resent each time)
+
+
+def live_panel(job: TrainingJob, lang: str, *, key: str) -> None:
+    """Progress bar, epoch counter, elapsed time and estimate, live loss curves; reruns the app when done.
+
+    Drawn in an ``st.fragment`` that reruns itself every ``REFRESH_S`` seconds: only this panel is redrawn
+    while the job trains in its thread.
+    """
+    @st.fragment(run_every=REFRESH_S)
+    def _panel() -> None:
+        if job.done:
+            st.rerun(scope="app")
+        if job.waiting:  # other sessions hold every training slot: say where this run stands, no figure
+            position = max(1, job.queue_position())
+            st.progress(0.0, text=translate(lang, "train.live.waiting", position=position))
+            st.caption(translate(lang, "train.live.waiting_help", slots=MAX_RUNNING))
+            if job.stop_requested:
+                st.caption(translate(lang, "train.live.stopping"))
+            return
+        rows = job.progress()
+        last = rows[-1] if rows else None
+        epochs = job.config.epochs
+        epoch = last.epoch if last else 0
+        st.progress(min(1.0, epoch / epochs), text=translate(lang, "train.live.epoch", epoch=epoch, epochs=epochs))
+        eta = fmt_num(last.eta_s, 1, lang) if last else "…"
+        st.caption(translate(lang, "train.live.time", elapsed=fmt_num(job.elapsed(), 1, lang), eta=eta))
+        if job.stop_requested:
+            st.caption(translate(lang, "train.live.stopping"))
+        widgets.show_figure(
+            loss_curves([r.train_loss for r in rows], [r.val_loss for r in rows], epochs=epochs, lang=lang),
+            key=f"{key}.live_loss",
+        )
+
+    _panel()
+
+
+def status_message(job: TrainingJob, lang: str) -> None:
+    """The outcome of a finished run in one translated box (stopped, diverged, failed, early stop, completed)."""
+    p = dict(job.message_params)
+    best = job.result.history.best_epoch if job.result is not None else 0
+    if job.status == "failed":
+        st.error(error_text(job.error, lang), icon=":material/error:")
+    elif job.status == "cancelled" and job.outcome is not Outcome.TRAINED:  # stopped before one epoch ended
+        key = ("train.status.stopped_empty_previous" if job.outcome is Outcome.KEPT_PREVIOUS
+               else "train.status.stopped_empty")
+        st.warning(translate(lang, key), icon=":material/stop_circle:")
+    elif job.status == "cancelled":
+        st.warning(translate(lang, "train.status.cancelled", epoch=len(job.rows), best_epoch=best),
+                   icon=":material/stop_circle:")
+    elif job.status == "diverged":
+        if job.divergence is not None:
+            d = job.divergence
+            text = translate(lang, "train.status.diverged", epoch=d.epoch, loss=fmt_num(d.loss, 2, lang),
+                             ratio=fmt_num(d.loss / d.reference, 0, lang),
+                             lr=f"{job.config.learning_rate:g}")
+        else:
+            text = translate(lang, "train.status.diverged_nan", epoch=p.get("epoch", len(job.rows)),
+                             lr=f"{job.config.learning_rate:g}")
+        if job.outcome is Outcome.KEPT_PREVIOUS:
+            kept = translate(lang, "train.status.kept_previous")
+        elif job.outcome is Outcome.NOTHING:
+            kept = translate(lang, "train.status.diverged_no_model")
+        else:
+            kept = translate(lang, "train.status.kept_run", best_epoch=best)
+        st.error(f"{text} {kept}", icon=":material/trending_up:")
+    elif job.status == "early_stopped":
+        st.success(translate(lang, "train.status.early_stopped", epoch=len(job.rows), best_epoch=best),
+                   icon=":material/check_circle:")
+    else:
+        st.success(translate(lang, "train.status.completed", epochs=len(job.rows), best_epoch=best),
+                   icon=":material/check_circle:")
