@@ -5,8 +5,8 @@ import pytest
 from lstm_core import ForecastConfig, Forecaster
 from tests.conftest import assert_no_missing_keys, open_app, visible_text
 from ui import state
+from ui.cell_values import layer_arrays, step_values
 from ui.i18n import fmt_num
-from ui.plots.cell import layer_arrays, step_values
 
 PAGE = "views/cell.py"
 

@@ -11,79 +11,33 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core import GRU, LSTM, Clamp, CoreError
+from lstm_core import Clamp, CoreError
 from ui import state, widgets
-from ui.i18n import current_lang, fmt_num, t, translate
-from ui.plots.cell import DEMO_HIDDEN, DEMO_SEED, DEMO_WINDOW, demo_input
-from ui.plots.clamp import (
-    CLAMPABLE,
-    DEFAULT_VALUE,
-    STATES,
-    difference_heatmaps,
-    forecast_figure,
-    forecast_pair,
-    run_pair,
-    state_curves,
-    summary,
-)
-
-NETS = {"LSTM": LSTM, "GRU": GRU}
+from ui.cell_values import DEMO_HIDDEN, DEMO_SEED, DEMO_WINDOW, demo_input, demo_net
+from ui.clamp_text import clamp_reading
+from ui.clamping import CLAMPABLE, DEFAULT_VALUE, STATES, member_runs, run_pair, summary
+from ui.i18n import current_lang, t, translate
+from ui.plots.clamp import difference_heatmaps, forecast_figure, state_curves
 
 lang = current_lang()
-
-
-
-
-def make_clamp(gate: str, value: float, units: tuple[int, ...] | None, steps: tuple[int, int]) -> Clamp:
-    return Clamp(gate=gate, value=float(value), units=units, steps=steps)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def trained_runs(sig: str, _model: state.TrainedModel, window: np.ndarray, gate: str, value: float,
                  units: tuple[int, ...] | None, steps: tuple[int, int]) -> dict:
-    """States and forecasts of the trained member 0, normal and clamped (cached per ``sig`` and clamp)."""
-    fc = _model.forecaster
-    clamp = make_clamp(gate, value, units, steps)
-    xs = fc.scaler.transform(window[None, :])[0][0]  # (W,) scaled as in training
-    out = run_pair(fc.models[0].net, xs, clamp)
-    out["forecast"] = forecast_pair(fc, window, clamp)
-    return out
+    """``member_runs`` of the trained forecaster, normal and clamped (cached per ``sig`` and clamp)."""
+    return member_runs(_model.forecaster, window, Clamp(gate=gate, value=value, units=units, steps=steps))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def demo_runs(kind: str, x: np.ndarray, gate: str, value: float, units: tuple[int, ...] | None,
               steps: tuple[int, int]) -> dict:
     """States of the untrained demo network, normal and clamped."""
-    net = NETS[kind](1, DEMO_HIDDEN, seed=DEMO_SEED, dtype="float64")
-    return run_pair(net, x, make_clamp(gate, value, units, steps))
+    return run_pair(demo_net(kind), x, Clamp(gate=gate, value=value, units=units, steps=steps))
 
 
 def _reset_value() -> None:
     st.session_state[state.CLAMP_VALUE] = DEFAULT_VALUE[st.session_state[state.CLAMP_GATE]]
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def reading(kind: str, gate: str, value: float, s: dict, forecast: tuple | None, spread: float) -> str:
-    """Sentences that read the result: what the forced gate means, what froze, how much things moved."""
-    v = fmt_num(value, 2, lang)
-    gate_name = _lower_first(translate(lang, f"gate.{gate}"))
-    if gate == "candidate":
-        effect = t(f"clamp.effect.{kind.lower()}_candidate", v=v)
-    else:
-        effect = t(f"clamp.effect.{gate}_{'high' if value >= 0.5 else 'low'}", v=v)
-    parts = [t("clamp.read.forced", gate=gate_name, v=v), effect]
-    if s["frozen"]:
-        parts.append(t("clamp.read.frozen", state=_lower_first(translate(lang, f"gate.{s['frozen']}"))))
-    parts.append(t("clamp.read.hidden", mean=fmt_num(s["hidden_mean"], 3, lang), max=fmt_num(s["hidden_max"], 3, lang)))
-    if forecast is not None:
-        d = np.abs(forecast[1] - forecast[0])
-        share = fmt_num(100 * float(d.max()) / spread, 0, lang) + "%" if spread > 0 else "—"
-        parts.append(t("clamp.read.forecast", mean=fmt_num(float(d.mean()), 3, lang),
-                       max=fmt_num(float(d.max()), 3, lang), share=share))
-    return " ".join(parts)
 
 
 # --- page ---------------------------------------------------------------------------------------------
@@ -153,7 +107,7 @@ def what_if() -> None:
     s = summary(res, kind, steps, units)
     forecast = res.get("forecast")
     spread = float(np.nanstd(values))
-    st.markdown(reading(kind, gate, float(value), s, forecast, spread))
+    st.markdown(clamp_reading(kind, gate, float(value), s, forecast, spread, lang))
     if forecast is not None:
         widgets.show_figure(forecast_figure(window, forecast[0], forecast[1], gate, lang=lang), key="clamp.fc_fig")
         table = pd.DataFrame({
