@@ -73,6 +73,9 @@ def _ours(module: str) -> str | None:
     return None
 
 
+# The app's computations that figures and pages share: no streamlit, no plotly, only numbers and texts.
+PURE = ("ui.cell_text", "ui.cell_values", "ui.clamp_text", "ui.clamping", "ui.comparison", "ui.glossary_terms", "ui.progress", "ui.reading", "ui.tables", "ui.vanishing_text")
+
 # (module prefix, third-party packages allowed, project prefixes allowed); the first matching rule applies.
 RULES: list[tuple[str, set[str], tuple[str, ...]]] = [
     ("locales", set(), ("locales",)),
@@ -80,8 +83,8 @@ RULES: list[tuple[str, set[str], tuple[str, ...]]] = [
     ("lstm_core", {"numpy"}, ("lstm_core",)),
     ("datasets", {"numpy", "pandas"}, ("datasets",)),
     ("ui.i18n", {"streamlit"}, ("locales",)),
-    ("ui.plots", {"numpy", "pandas", "plotly"}, ("ui.plots", "ui.i18n", "ui.tables", "locales", "lstm_core",
-                                                 "datasets")),
+    *((pure, {"numpy", "pandas"}, PURE + ("ui.i18n", "locales", "lstm_core")) for pure in PURE),
+    ("ui.plots", {"numpy", "pandas", "plotly"}, ("ui.plots", "ui.i18n", "locales", "lstm_core", "datasets") + PURE),
     ("ui.workers.tasks", {"numpy", "threadpoolctl"}, ("ui.workers", "lstm_core", "locales")),
     ("ui", {"numpy", "pandas", "plotly", "streamlit", "threadpoolctl"}, ("ui", "lstm_core", "datasets", "locales")),
     ("views", {"numpy", "pandas", "plotly", "streamlit"}, ("ui", "lstm_core", "datasets", "locales")),

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 from datasets import synthetic
 from tests.conftest import APP, assert_no_missing_keys
 from ui import state
+from ui.comparison import MODELS, CompareResults
 from ui.i18n import translate
-from ui.plots.compare import MODELS
 
 PAGE = "views/compare.py"
 TIMEOUT = 120
@@ -38,10 +38,12 @@ def _open(lang: str = "en", classroom: bool = False) -> AppTest:
     return at
 
 
-def _train(at: AppTest) -> dict:
+def _train(at: AppTest) -> CompareResults:
     at.button(key="compare.run_btn").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    return at.session_state[state.COMPARE_RESULTS]
+    res = at.session_state[state.COMPARE_RESULTS]
+    assert isinstance(res, CompareResults)
+    return res
 
 
 @pytest.mark.parametrize("lang", ["en", "pt-BR"])
@@ -49,16 +51,16 @@ def test_four_models_on_equal_terms(lang):
     at = _open(lang)
     assert any(translate(lang, "compare.no_results")[:20] in i.value for i in at.info)
     res = _train(at)
-    assert list(res["runs"]) == list(MODELS)
+    assert list(res.runs) == list(MODELS)
     bars = [b.proto.text for b in at.get("progress")]
-    seconds = sum(r["seconds"] for r in res["runs"]["lstm"])
+    seconds = sum(r["seconds"] for r in res.runs["lstm"])
     mark = "," if lang == "pt-BR" else "."  # the language's decimal mark in "done in 0,3 s"
     want = translate(lang, "compare.done_model", model=translate(lang, "compare.model.lstm"),
                      seconds=f"{seconds:.1f}".replace(".", mark))
     assert want in bars, bars
-    cfg = res["config"]
+    cfg = res.config
     assert cfg["epochs"] == 2 and cfg["hidden_size"] == 4 and cfg["ensemble"] == 1
-    runs = {name: r[0] for name, r in res["runs"].items()}
+    runs = {name: r[0] for name, r in res.runs.items()}
     # same split and test part for everyone, so the forecasts line up
     idx = [tuple(r["test_index"]) for r in runs.values()]
     assert len(set(idx)) == 1
@@ -73,9 +75,9 @@ def test_four_models_on_equal_terms(lang):
     assert any("★" in str(v) for v in df.to_numpy().ravel())
     assert len(at.get("plotly_chart")) == 3  # losses, test forecasts, gates
     # gates: forget (LSTM, BiLSTM) and update (GRU) on 0..1
-    assert set(res["gates"]["gru"]) == {"update", "hidden"}
-    assert set(res["gates"]["lstm"]) == {"forget", "hidden"}
-    assert all(res["gates"][m]["forget"].min() >= 0 and res["gates"][m]["forget"].max() <= 1
+    assert set(res.gates["gru"]) == {"update", "hidden"}
+    assert set(res.gates["lstm"]) == {"forget", "hidden"}
+    assert all(res.gates[m]["forget"].min() >= 0 and res.gates[m]["forget"].max() <= 1
                for m in ("lstm", "bilstm"))
     at.radio(key=state.COMPARE_VIEW).set_value("hidden").run()
     assert not at.exception
@@ -88,7 +90,7 @@ def test_each_model_can_be_switched_off(off):
     at = _open()
     at.toggle(key=state.compare_model_key(off)).set_value(False).run()
     res = _train(at)
-    assert list(res["runs"]) == [m for m in MODELS if m != off]
+    assert list(res.runs) == [m for m in MODELS if m != off]
     assert not at.exception
 
 
@@ -102,8 +104,8 @@ def test_none_chosen_and_several_seeds_and_stale():
     at.toggle(key=state.compare_model_key("gru")).set_value(True).run()
     at.slider(key=state.COMPARE_SEEDS).set_value(2).run()
     res = _train(at)
-    assert len(res["runs"]["gru"]) == 2
-    m = [r["metrics"]["test"]["mase"] for r in res["runs"]["gru"]]
+    assert len(res.runs["gru"]) == 2
+    m = [r["metrics"]["test"]["mase"] for r in res.runs["gru"]]
     assert m[0] != m[1]  # different seeds, different networks
     df = at.dataframe[0].value
     assert "±" in str(df.iloc[0, 1])
@@ -119,8 +121,8 @@ def test_classroom_mode_hides_shared_settings():
     labels = [e.label for e in at.get("expander")]
     assert translate("pt-BR", "compare.advanced") not in labels
     res = _train(at)
-    assert res["config"]["epochs"] == 2  # the budget set in state still applies
-    assert np.isfinite(res["runs"]["lstm"][0]["seconds"])
+    assert res.config["epochs"] == 2  # the budget set in state still applies
+    assert np.isfinite(res.runs["lstm"][0]["seconds"])
     assert_no_missing_keys(at)
 
 
@@ -147,7 +149,7 @@ def test_a_comparison_waits_its_turn_when_the_training_slots_are_busy(monkeypatc
     at.run()
     res = _train(at)
     assert seen and set(seen) == {1}, seen
-    assert list(res["runs"]) == list(MODELS) and slots.running == 0
+    assert list(res.runs) == list(MODELS) and slots.running == 0
     assert_no_missing_keys(at)
 
 
@@ -167,5 +169,5 @@ def test_a_second_session_with_the_same_settings_reuses_every_fit(monkeypatch):
     again = _train(second)
     assert calls == [], "seeded fits with the same data and settings are not trained twice"
     for name in MODELS:
-        assert again["runs"][name][0]["metrics"] == done["runs"][name][0]["metrics"]
+        assert again.runs[name][0]["metrics"] == done.runs[name][0]["metrics"]
     assert_no_missing_keys(second)

@@ -1,37 +1,18 @@
 """Glossary: every term the app uses, with a short definition in the current language; searchable.
 
 Other pages link here with ``ui.widgets.glossary_link(term_id)``, which opens the page filtered to that term
-(``?term=<id>`` in the URL).
+(``?term=<id>`` in the URL). The terms and the search live in ``ui.glossary_terms``.
 """
-
-import unicodedata
 
 import streamlit as st
 
 from ui import state
-from ui.i18n import catalog, current_lang, t
-
-PREFIX = "glossary.terms."
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, so that "sigmoide" finds "Sigmoide" and "portao" finds "portão"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def term_ids(lang: str) -> list[str]:
-    """Ids of all glossary terms, in catalog order."""
-    ids: list[str] = []
-    for key in catalog(lang):
-        if key.startswith(PREFIX) and key.endswith(".name"):
-            ids.append(key[len(PREFIX) : -len(".name")])
-    return ids
-
+from ui.glossary_terms import PREFIX, entries, search, term_ids
+from ui.i18n import current_lang, t
 
 lang = current_lang()
 ids = term_ids(lang)
-entries = sorted(((t(f"{PREFIX}{i}.name"), t(f"{PREFIX}{i}.text"), i) for i in ids), key=lambda e: _fold(e[0]))
+items = entries(lang)
 
 st.title(t("glossary.title"))
 st.caption(t("glossary.intro"))
@@ -43,9 +24,8 @@ if wanted in ids and st.session_state.get(state.GLOSSARY_LINKED) != wanted:
     st.session_state[state.GLOSSARY_LINKED] = wanted
 query = st.text_input(t("glossary.search"), key=state.GLOSSARY_QUERY, placeholder=t("glossary.search_placeholder"))
 
-needle = _fold(query.strip())
-shown = [e for e in entries if not needle or needle in _fold(e[0]) or needle in _fold(e[1]) or needle == e[2]]
-st.caption(t("glossary.count", n=len(shown), total=len(entries)))
+shown = search(items, query)
+st.caption(t("glossary.count", n=len(shown), total=len(items)))
 if not shown:
     st.info(t("glossary.none", query=query))
 for name, text, term_id in shown:

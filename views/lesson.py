@@ -2,17 +2,17 @@
 
 Every step links to the page it uses (``st.page_link``, keeping language and classroom mode), and its reveal
 sits in an expander so the teacher opens it after the room has answered. One step reads real numbers: the
-gradient reaching the first step of the untrained networks (the same computation as the Vanishing page).
+gradient reaching the first step of the untrained networks (``ui.vanishing_runs.first_step_share``).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from datasets.synthetic import memory_task
-from lstm_core.memory import MemoryConfig, init_gradients, task_shape
 from ui import state, widgets
-from ui.i18n import fmt_num, t
+from ui import vanishing_runs as runs
+from ui.i18n import current_lang, t
+from ui.vanishing_text import lesson_reveal
 
 # (step id, page script it uses, minutes); the texts are lesson.steps.<id>.{title,click,look,ask,reveal}
 STEPS: tuple[tuple[str, str, int], ...] = (
@@ -24,25 +24,9 @@ STEPS: tuple[tuple[str, str, int], ...] = (
     ("vanishing", "views/vanishing.py", 4),
     ("replay", "views/replay.py", 1),
 )
-LESSON_LAG = 20  # the lag of the vanishing step (the Vanishing page's default too)
+LESSON_LAG = runs.DEFAULT_LAG  # the lag of the vanishing step (the Vanishing page's default)
 
-
-@st.cache_data(show_spinner=False)
-def first_step_share(lag: int = LESSON_LAG) -> dict[str, float]:
-    """Share of the gradient reaching the first step, untrained RNN/LSTM/GRU on the adding problem."""
-    T, _ = task_shape("adding", lag)
-    X, Y = memory_task("adding", 128, T, seed=1000)
-    return {k: g.first_to_last() for k, g in init_gradients(X, Y, MemoryConfig()).items()}
-
-
-def short_power(x: float) -> str:
-    """0.0002 → "0,0002" / "0.0002" with enough digits to show the first significant one."""
-    digits = 1
-    while digits < 12 and round(x, digits) == 0:
-        digits += 1
-    return fmt_num(x, digits)
-
-
+lang = current_lang()
 registered = {item.path for item in st.session_state.get(state.PAGES, ())}
 st.title(t("nav.lesson"))
 st.markdown(t("lesson.intro", minutes=sum(m for _, _, m in STEPS)))
@@ -63,9 +47,7 @@ for n, (step, page, minutes) in enumerate(STEPS, start=1):
         st.markdown(f"**{t('lesson.ask')}** {t(f'{key}.ask')}")
         with st.expander(t("lesson.reveal")):
             if step == "vanishing":
-                share = first_step_share()
-                st.markdown(t(f"{key}.reveal", lag=LESSON_LAG, rnn=short_power(share["RNN"]),
-                              lstm=short_power(share["LSTM"]), gru=short_power(share["GRU"])))
+                st.markdown(lesson_reveal(runs.first_step_share(LESSON_LAG), LESSON_LAG, lang))
             else:
                 st.markdown(t(f"{key}.reveal"))
 

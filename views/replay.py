@@ -11,8 +11,9 @@ import numpy as np
 import streamlit as st
 
 from ui import state, widgets
+from ui.cell_values import HIGH
 from ui.i18n import fmt_num, t
-from ui.plots.gates import HIGH, gate_heatmaps, saturation_scatter
+from ui.plots.gates import gate_heatmaps, saturation_scatter
 from ui.plots.replay import fixed_cell_range, gate_means_over_epochs, loss_with_marker
 
 lang = st.session_state.get(state.LANG, "en")
