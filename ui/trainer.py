@@ -42,6 +42,7 @@ from ui.plots.colors import GATES_BY_CELL
 DIVERGE_RATIO = TrainConfig().reference_factor  # the engine's divergence factor (the job has no guard of its own)
 APP_ENSEMBLE = 1  # the app trains one network: the one whose gates the learner watches
 MAX_RUNNING = workers.SIZE  # training runs at once in this server: one per core
+LIVE_GATES = {"lstm": ("forget", "input"), "gru": ("update", "reset"), "rnn": ("hidden",)}  # Train's live view
 REPLAY_BUDGET_BYTES = 24_000_000  # replay snapshots of one run stay under this (a big bidirectional stack has fewer)
 
 
@@ -68,6 +69,14 @@ class Divergence:
     epoch: int
     loss: float
     reference: float
+
+
+@dataclass(frozen=True)
+class LiveGates:
+    """Layer 0's gates on the probe window after one epoch: ``gates[name]`` is (T, H) float32."""
+
+    epoch: int
+    gates: dict[str, np.ndarray]
 
 
 @dataclass
@@ -112,6 +121,7 @@ class TrainingJob:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.replay = self._new_replay(loaded)
+        self.live: LiveGates | None = None  # the gates on the probe window after the latest epoch
         self._thread = threading.Thread(target=self._run, name=f"lstm-lab-train-{self.id}", daemon=True)
 
     # -- control --------------------------------------------------------------------------------------
@@ -185,7 +195,11 @@ class TrainingJob:
         if buf is None:
             return None
         return {"values": buf.probe_values, "num_layers": buf.num_layers, "directions": list(buf.directions),
-                "names": list(buf.gate_names), "max": state.REPLAY_MAX, "budget": REPLAY_BUDGET_BYTES}
+                "names": list(buf.gate_names), "max": state.REPLAY_MAX, "budget": REPLAY_BUDGET_BYTES,
+                "live": list(LIVE_GATES[self.config.cell])}
+
+    def _on_live(self, msg: dict) -> None:
+        self.live = LiveGates(int(msg["epoch"]), dict(msg["gates"]))  # one reference swap: readers need no lock
 
     def _on_snapshot(self, snap: dict) -> None:
         """Keep a snapshot from the worker; when its stride doubled, every second older one goes (evenly spread)."""
@@ -214,6 +228,7 @@ class TrainingJob:
     def _run(self) -> None:
         try:
             fitted = workers.fit(self.values, self.config, on_epoch=self._on_epoch, on_snapshot=self._on_snapshot,
+                                 on_live=self._on_live,
                                  probe=self._probe(), evaluate=True, stop=self._stop, on_start=self._on_start,
                                  ticket=self.id)
             if fitted is None:  # stopped while waiting for a slot: nothing trained, nothing changes

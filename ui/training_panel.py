@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import widgets
 from ui.i18n import error_text, fmt_num, translate
+from ui.plots.gates import live_heatmaps
 from ui.plots.training import loss_curves
 from ui.trainer import MAX_RUNNING, Outcome, TrainingJob
 
@@ -13,7 +14,7 @@ REFRESH_S = 1.0  # seconds between two redraws of the live panel (throttled: the
 
 
 def live_panel(job: TrainingJob, lang: str, *, key: str) -> None:
-    """Progress bar, epoch counter, elapsed time and estimate, live loss curves; reruns the app when done.
+    """Progress bar, epoch counter, elapsed time and estimate, live loss curves and gates; reruns the app when done.
 
     Drawn in an ``st.fragment`` that reruns itself every ``REFRESH_S`` seconds: only this panel is redrawn
     while the job trains in its thread.
@@ -38,12 +39,29 @@ def live_panel(job: TrainingJob, lang: str, *, key: str) -> None:
         st.caption(translate(lang, "train.live.time", elapsed=fmt_num(job.elapsed(), 1, lang), eta=eta))
         if job.stop_requested:
             st.caption(translate(lang, "train.live.stopping"))
-        widgets.show_figure(
-            loss_curves([r.train_loss for r in rows], [r.val_loss for r in rows], epochs=epochs, lang=lang),
-            key=f"{key}.live_loss",
-        )
+        curves, gates = st.columns([3, 2]) if job.replay is not None else (st.container(), None)
+        with curves:
+            widgets.show_figure(
+                loss_curves([r.train_loss for r in rows], [r.val_loss for r in rows], epochs=epochs, lang=lang),
+                key=f"{key}.live_loss",
+            )
+        if gates is not None:
+            with gates:
+                live_gates(job, lang, key=key)
 
     _panel()
+
+
+def live_gates(job: TrainingJob, lang: str, *, key: str) -> None:
+    """The gates of layer 0 on the run's probe window after its latest epoch (as TensorFlow Playground shows
+    its neurons while it learns); a note until the first epoch has ended."""
+    live, buf = job.live, job.replay
+    if live is None:
+        st.caption(translate(lang, "train.live.gates_wait"))
+        return
+    st.markdown(f"**{translate(lang, 'train.live.gates_title', epoch=live.epoch)}**")
+    widgets.show_figure(live_heatmaps(live.gates, time=buf.probe_index, lang=lang), key=f"{key}.live_gates")
+    st.caption(translate(lang, "train.live.gates_help", steps=len(buf.probe_index)))
 
 
 def status_message(job: TrainingJob, lang: str) -> None:

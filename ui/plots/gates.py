@@ -218,6 +218,54 @@ def gate_heatmaps(
     return fig
 
 
+# --- (a') the compact view beside the live loss curves ----------------------------------------------
+def live_heatmaps(
+    gates: Mapping[str, np.ndarray],
+    *,
+    time: Sequence | np.ndarray | None = None,
+    lang: str = "en",
+    height: int = 260,
+) -> go.Figure:
+    """A few gates side by side, units × time on the training's probe window, redrawn while the network learns.
+
+    ``gates``: ``{name: (T, H)}`` (e.g. forget and input of layer 0); fixed scales as in ``gate_heatmaps``
+    (sigmoid gates 0..1, signed states ±1), so a change of colour between two redraws is a change of the gate.
+    """
+    names = list(gates)
+    if not names:
+        raise ValueError("no gates to draw")
+    T = np.asarray(gates[names[0]]).shape[0]
+    x = x_values(time, T)
+    fig = make_subplots(rows=1, cols=len(names), shared_yaxes=True, horizontal_spacing=0.16,
+                        subplot_titles=[_gate_label(n, lang) for n in names])
+    unit_lbl = translate(lang, "plot.gates.unit")
+    value_lbl = translate(lang, "plot.value")
+    time_lbl = _time_label(x, lang)
+    for c, name in enumerate(names, start=1):
+        grid = aggregate(np.asarray(gates[name]), MAX_STEPS, MAX_UNITS)
+        fig.add_trace(
+            go.Heatmap(
+                z=grid.z,
+                x=x[grid.t_center],
+                y=grid.unit_labels(),
+                **colors.scale_for(name),
+                showscale=False,  # the scales are the Gates page's, fixed; the caption under the view says them
+                hovertemplate=(f"{unit_lbl} %{{y}}<br>{time_lbl} %{{x}}<br>{value_lbl} %{{z:.3f}}"
+                               f"<extra>{_gate_label(name, lang)}</extra>"),
+                name=name,
+            ),
+            row=1,
+            col=c,
+        )
+        fig.update_xaxes(title_text=time_lbl, row=1, col=c)
+        fig.layout.annotations[c - 1].font.update(color=colors.gate_color(name), size=13)
+    fig.update_yaxes(title_text=unit_lbl, showticklabels=False, row=1, col=1)
+    fig.update_xaxes(nticks=3)
+    localize(fig, lang, is_time_axis(x))
+    fig.update_layout(**base_layout(height, showlegend=False))
+    return fig
+
+
 # --- (b) one unit's curves --------------------------------------------------------------------------
 def unit_curves(
     gates: Mapping[str, np.ndarray],

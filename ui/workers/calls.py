@@ -27,7 +27,8 @@ class FitResult:
 
 
 def fit(values, config: ForecastConfig, *, on_epoch: Callable[[EpochInfo], Any] | None = None,
-        on_snapshot: Callable[[dict], Any] | None = None, probe: dict | None = None, evaluate: bool = False,
+        on_snapshot: Callable[[dict], Any] | None = None, on_live: Callable[[dict], Any] | None = None,
+        probe: dict | None = None, evaluate: bool = False,
         stop: threading.Event | None = None, on_wait: Callable[[int], Any] | None = None,
         on_start: Callable[[], Any] | None = None, ticket: str | None = None) -> FitResult | None:
     """``Forecaster(config).fit(values)`` in a worker: the same model, bit for bit, as fitting here.
@@ -35,7 +36,8 @@ def fit(values, config: ForecastConfig, *, on_epoch: Callable[[EpochInfo], Any] 
     ``on_epoch(info)`` per epoch (``info.model``/``info.forecaster`` are None: they live in the worker;
     returning False stops the run with the best weights so far). ``probe``: ``{"values", "num_layers",
     "directions", "names", "max", "budget"}`` records the gates on that window (``on_snapshot`` receives
-    ``{"epoch", "train_loss", "val_loss", "gates", "stride"}``; see ``tasks._Recorder``). ``evaluate``: also
+    ``{"epoch", "train_loss", "val_loss", "gates", "stride"}``; see ``tasks._Recorder``); with ``probe["live"]``
+    (gate names), ``on_live`` receives ``{"epoch", "gates": {name: (T, H)}}`` of layer 0 every epoch. ``evaluate``: also
     return ``Forecaster.evaluate()``. None when ``stop`` was set before the run got a slot.
     """
 
@@ -44,6 +46,8 @@ def fit(values, config: ForecastConfig, *, on_epoch: Callable[[EpochInfo], Any] 
             return on_epoch(msg)
         if kind == "snapshot" and on_snapshot is not None:
             return on_snapshot(msg)
+        if kind == "live" and on_live is not None:
+            return on_live(msg)
         return None
 
     body = {"values": np.asarray(values, dtype=np.float64), "config": config.to_dict(), "probe": probe,

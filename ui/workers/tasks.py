@@ -44,10 +44,12 @@ def model_bytes(fc: Forecaster) -> np.ndarray:
 
 
 class _Recorder:
-    """Gate snapshots on a probe window every ``stride`` epochs; the stride doubles when there are too many.
+    """What the gates do on a probe window while the network learns.
 
-    The caller keeps every snapshot it receives whose ``(epoch - 1) % stride == 0`` for the latest stride:
-    dropping every second snapshot when the stride doubles keeps them evenly spread from epoch 1 on.
+    Every epoch: the ``live`` gates (layer 0, forward direction) for the Train page's compact view. Every
+    ``stride`` epochs: a snapshot of every gate for the replay; the stride doubles when there are too many. The
+    caller keeps every snapshot it receives whose ``(epoch - 1) % stride == 0`` for the latest stride: dropping
+    every second snapshot when the stride doubles keeps them evenly spread from epoch 1 on.
     """
 
     def __init__(self, probe: dict) -> None:
@@ -55,16 +57,28 @@ class _Recorder:
         self.layers = int(probe["num_layers"])
         self.directions = tuple(probe["directions"])
         self.names = tuple(probe["names"])
+        self.live_names = tuple(probe.get("live", ()))
         self.most = int(probe["max"])
         self.budget = int(probe["budget"])
         self.stride, self.count = 1, 0
 
-    def snapshot(self, info: EpochInfo) -> dict | None:
-        if (info.epoch - 1) % self.stride:
-            return None
+    def observe(self, info: EpochInfo) -> list[tuple[str, dict]]:
+        """The messages of one finished epoch: ``("live", ...)`` and, when one is due, ``("snapshot", ...)``."""
+        due = (info.epoch - 1) % self.stride == 0
+        if not due and not self.live_names:
+            return []
         fc, net = info.forecaster, info.model.net
         Xs, _, _ = fc.scaler.transform(self.values[None, :])  # (1, T), scaled exactly like training
         _, trace = net.forward(Xs[:, :, None].astype(fc.config.dtype))
+        out = []
+        if self.live_names:
+            live = trace.gate_arrays(names=self.live_names, layers=[0], directions=["forward"], dtype=np.float32)
+            out.append(("live", {"epoch": info.epoch, "gates": {name: a for (_, _, name), a in live.items()}}))
+        if due:
+            out.append(("snapshot", self._snapshot(info, trace)))
+        return out
+
+    def _snapshot(self, info: EpochInfo, trace) -> dict:
         gates = trace.gate_arrays(names=self.names, layers=range(self.layers), directions=self.directions,
                                   dtype=np.float32)  # {(layer, direction, name): (T, H)}
         size = sum(a.nbytes for a in gates.values())
@@ -85,9 +99,8 @@ def _task_fit(p: dict, ch: Channel) -> dict:
 
     def on_epoch(info: EpochInfo) -> bool:
         ch.emit("epoch", _plain_info(info))
-        snap = rec.snapshot(info) if rec is not None else None
-        if snap is not None:
-            ch.emit("snapshot", snap)
+        for kind, body in rec.observe(info) if rec is not None else ():
+            ch.emit(kind, body)
         return not ch.stopped()
 
     hist = fc.fit(p["values"], callback=on_epoch, batch_callback=lambda info: not ch.stopped())
