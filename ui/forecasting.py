@@ -36,6 +36,8 @@ SETTINGS = ("cell", "bidirectional", "hidden_size", "num_layers", "window", "epo
             "seed")  # the config fields the page lets the user change (and a shared link carries)
 DEFAULT_ORIGINS = 3  # rolling-origin backtest origins
 BACKTEST_MEMBERS = 1  # networks refitted at each backtest origin (see the module docstring)
+FIT_LINE_POINTS = 5_000  # the in-sample fit is drawn on the last this many points of the history at most
+FIT_CHUNK = 1_024  # windows run through the network at once for that line
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,11 @@ def future_index(loaded: state.LoadedSeries, horizon: int) -> tuple[pd.Index, Da
 
 
 def in_sample_fit(run: ForecastRun, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions and one-step-ahead values of the fitted line drawn under the history."""
-    positions = np.arange(run.config.window, values.size)
-    return positions, run.forecaster.paths(values, positions, 1)[:, 0]
+    """Positions and one-step-ahead values of the fitted line drawn under the history: the last
+    ``FIT_LINE_POINTS`` positions at most, computed ``FIT_CHUNK`` windows at a time, so a long series costs the
+    server a bounded amount of memory (a million points at once once asked for tens of GB)."""
+    positions = np.arange(max(run.config.window, values.size - FIT_LINE_POINTS), values.size)
+    fitted = np.empty(positions.size)
+    for k in range(0, positions.size, FIT_CHUNK):
+        fitted[k:k + FIT_CHUNK] = run.forecaster.paths(values, positions[k:k + FIT_CHUNK], 1)[:, 0]
+    return positions, fitted

@@ -11,14 +11,18 @@ from ui.plots.training import loss_curves
 from ui.trainer import MAX_RUNNING, Outcome, TrainingJob
 
 REFRESH_S = 1.0  # seconds between two redraws of the live panel (throttled: the figure is resent each time)
+GATES_REFRESH_S = 3.0  # seconds between two redraws of the live gates: a heatmap costs the server more than curves
 
 
 def live_panel(job: TrainingJob, lang: str, *, key: str) -> None:
     """Progress bar, epoch counter, elapsed time and estimate, live loss curves and gates; reruns the app when done.
 
-    Drawn in an ``st.fragment`` that reruns itself every ``REFRESH_S`` seconds: only this panel is redrawn
-    while the job trains in its thread.
+    Drawn in ``st.fragment`` s that rerun themselves, the curves every ``REFRESH_S`` seconds and the gates beside
+    them every ``GATES_REFRESH_S``: only this panel is redrawn while the job trains in its thread (with a
+    classroom on one server, redrawing the heatmaps every second slowed newcomers' page loads measurably).
     """
+    progress, gates = st.columns([3, 2]) if job.replay is not None else (st.container(), None)
+
     @st.fragment(run_every=REFRESH_S)
     def _panel() -> None:
         if job.done:
@@ -39,17 +43,21 @@ def live_panel(job: TrainingJob, lang: str, *, key: str) -> None:
         st.caption(translate(lang, "train.live.time", elapsed=fmt_num(job.elapsed(), 1, lang), eta=eta))
         if job.stop_requested:
             st.caption(translate(lang, "train.live.stopping"))
-        curves, gates = st.columns([3, 2]) if job.replay is not None else (st.container(), None)
-        with curves:
-            widgets.show_figure(
-                loss_curves([r.train_loss for r in rows], [r.val_loss for r in rows], epochs=epochs, lang=lang),
-                key=f"{key}.live_loss",
-            )
-        if gates is not None:
-            with gates:
-                live_gates(job, lang, key=key)
+        widgets.show_figure(
+            loss_curves([r.train_loss for r in rows], [r.val_loss for r in rows], epochs=epochs, lang=lang),
+            key=f"{key}.live_loss",
+        )
 
-    _panel()
+    @st.fragment(run_every=GATES_REFRESH_S)
+    def _gates() -> None:
+        if not job.done and not job.waiting:
+            live_gates(job, lang, key=key)
+
+    with progress:
+        _panel()
+    if gates is not None:
+        with gates:
+            _gates()
 
 
 def live_gates(job: TrainingJob, lang: str, *, key: str) -> None:

@@ -153,6 +153,8 @@ def chart() -> None:
 
 chart()
 st.caption(t("forecast.chart_note", horizon=cfg.horizon))
+if fit_pos.size and fit_pos[0] > cfg.window:
+    st.caption(t("forecast.fit_line_limited", points=fmt_num(fit_pos.size, 0, lang)))
 
 # --- backtest and verdict: a box above the downloads, filled at the end of the script -----------------
 st.subheader(t("forecast.backtest_title"))

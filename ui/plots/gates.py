@@ -25,7 +25,7 @@ from plotly.subplots import make_subplots
 from ui.cell_values import HIGH, LOW, cell_parts, saturation_fractions
 from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.series import base_layout, is_time_axis, line_trace, localize, x_values
+from ui.plots.series import base_layout, date_axis, is_time_axis, line_trace, localize, separators, x_values
 
 MAX_STEPS = 400  # heatmap columns at most: more steps are averaged in contiguous buckets
 MAX_UNITS = 64  # heatmap rows at most: more units are averaged in contiguous groups
@@ -230,40 +230,39 @@ def live_heatmaps(
 
     ``gates``: ``{name: (T, H)}`` (e.g. forget and input of layer 0); fixed scales as in ``gate_heatmaps``
     (sigmoid gates 0..1, signed states ±1), so a change of colour between two redraws is a change of the gate.
+    Built in one ``go.Figure`` call (no ``make_subplots``/``update_*``): the live panel redraws it every second
+    while the server serves a classroom, and the step-by-step build cost ten times as much.
     """
     names = list(gates)
     if not names:
         raise ValueError("no gates to draw")
     T = np.asarray(gates[names[0]]).shape[0]
     x = x_values(time, T)
-    fig = make_subplots(rows=1, cols=len(names), shared_yaxes=True, horizontal_spacing=0.16,
-                        subplot_titles=[_gate_label(n, lang) for n in names])
+    time_axis = is_time_axis(x)
     unit_lbl = translate(lang, "plot.gates.unit")
     value_lbl = translate(lang, "plot.value")
     time_lbl = _time_label(x, lang)
-    for c, name in enumerate(names, start=1):
+    gap = 0.16
+    width = (1 - gap * (len(names) - 1)) / len(names)
+    traces, layout, titles = [], {}, []
+    for c, name in enumerate(names):
         grid = aggregate(np.asarray(gates[name]), MAX_STEPS, MAX_UNITS)
-        fig.add_trace(
-            go.Heatmap(
-                z=grid.z,
-                x=x[grid.t_center],
-                y=grid.unit_labels(),
-                **colors.scale_for(name),
-                showscale=False,  # the scales are the Gates page's, fixed; the caption under the view says them
-                hovertemplate=(f"{unit_lbl} %{{y}}<br>{time_lbl} %{{x}}<br>{value_lbl} %{{z:.3f}}"
-                               f"<extra>{_gate_label(name, lang)}</extra>"),
-                name=name,
-            ),
-            row=1,
-            col=c,
-        )
-        fig.update_xaxes(title_text=time_lbl, row=1, col=c)
-        fig.layout.annotations[c - 1].font.update(color=colors.gate_color(name), size=13)
-    fig.update_yaxes(title_text=unit_lbl, showticklabels=False, row=1, col=1)
-    fig.update_xaxes(nticks=3)
-    localize(fig, lang, is_time_axis(x))
-    fig.update_layout(**base_layout(height, showlegend=False))
-    return fig
+        suffix = "" if c == 0 else str(c + 1)
+        left = c * (width + gap)
+        traces.append(go.Heatmap(
+            z=grid.z, x=x[grid.t_center], y=grid.unit_labels(), **colors.scale_for(name), showscale=False,
+            hovertemplate=(f"{unit_lbl} %{{y}}<br>{time_lbl} %{{x}}<br>{value_lbl} %{{z:.3f}}"
+                           f"<extra>{_gate_label(name, lang)}</extra>"),
+            name=name, xaxis=f"x{suffix}", yaxis="y",
+        ))
+        layout[f"xaxis{suffix}"] = {"domain": [left, left + width], "title": {"text": time_lbl}, "nticks": 3,
+                                    "anchor": "y", **(date_axis(lang) if time_axis else {})}
+        titles.append({"text": _gate_label(name, lang), "x": left + width / 2, "y": 1.0, "xref": "paper",
+                       "yref": "paper", "xanchor": "center", "yanchor": "bottom", "showarrow": False,
+                       "font": {"color": colors.gate_color(name), "size": 13}})
+    layout["yaxis"] = {"title": {"text": unit_lbl}, "showticklabels": False}
+    return go.Figure(data=traces, layout=base_layout(height, showlegend=False, annotations=titles,
+                                                     separators=separators(lang), **layout))
 
 
 # --- (b) one unit's curves --------------------------------------------------------------------------
