@@ -23,7 +23,8 @@ LINK = {"src": "synthetic", "gen": "sine", "gseed": "3", "gp_length": "120", "gp
         "ep": "3", "hid": "4", "ens": "1", "h": "6"}
 
 
-def _open_link(query: dict, lang: str = "en", classroom: bool = False) -> AppTest:
+def _new_session(query: dict, lang: str = "en", classroom: bool = False) -> AppTest:
+    """A session that opened the app with the link's query (on Home: the Forecast page is not run yet)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["lang"] = lang
     if classroom:
@@ -31,6 +32,11 @@ def _open_link(query: dict, lang: str = "en", classroom: bool = False) -> AppTes
     for k, v in query.items():
         at.query_params[k] = v
     at.run()
+    return at
+
+
+def _open_link(query: dict, lang: str = "en", classroom: bool = False) -> AppTest:
+    at = _new_session(query, lang, classroom)
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -301,8 +307,10 @@ def test_a_class_opening_one_link_at_once_queues_behind_a_single_fit(monkeypatch
     counts = _count_fits(monkeypatch)
     assert slots.acquire("teacher", threading.Event())
     query = {**LINK, "seed": "21"}
-    sessions: list[AppTest] = []
-    threads = [threading.Thread(target=lambda: sessions.append(_open_link(query, "pt-BR"))) for _ in range(3)]
+    # AppTest is not thread-safe while it starts a session (a widget's format_func can be registered in another
+    # session's state), so the three open the app one after the other; only the Forecast page runs at once
+    sessions = [_new_session(query, "pt-BR") for _ in range(3)]
+    threads = [threading.Thread(target=lambda at=at: at.switch_page(PAGE).run()) for at in sessions]
     for th in threads:
         th.start()
     deadline = time.monotonic() + 30
@@ -312,7 +320,8 @@ def test_a_class_opening_one_link_at_once_queues_behind_a_single_fit(monkeypatch
     slots.release("teacher")
     for th in threads:
         th.join(120)
-    assert len(sessions) == 3 and counts["fit"] == 1, counts
+    assert not any(th.is_alive() for th in threads) and counts["fit"] == 1, counts
+    assert not any(at.exception for at in sessions), [e.value for at in sessions for e in at.exception]
     first = _run(sessions[0])
     assert all(_run(s).forecaster is first.forecaster for s in sessions)
     assert counts["origin"] == first.backtest.origins
