@@ -22,7 +22,8 @@ def loaded():
 
 @pytest.mark.parametrize(("cell", "names"), [("lstm", ("forget", "input")), ("gru", ("update", "reset")),
                                              ("rnn", ("hidden",))])
-def test_every_epoch_sends_the_live_gates_and_they_change_while_learning(loaded, cell, names):
+def test_every_epoch_sends_the_live_gates_and_they_change_while_learning(loaded, cell, names, monkeypatch):
+    monkeypatch.setattr(trainer, "LIVE_EVERY_S", 0.0)  # no throttle: every epoch
     job = trainer.TrainingJob(loaded, trainer.default_config(loaded, cell=cell, epochs=6, hidden_size=6,
                                                              patience=0, learning_rate=0.02))
     seen: list[trainer.LiveGates] = []
@@ -44,8 +45,9 @@ def test_every_epoch_sends_the_live_gates_and_they_change_while_learning(loaded,
     assert job.live is seen[-1]
 
 
-def test_live_view_is_layer_zero_forward_of_the_replay_snapshot(loaded):
+def test_live_view_is_layer_zero_forward_of_the_replay_snapshot(loaded, monkeypatch):
     """On an epoch that also has a replay snapshot, the live gates are exactly that snapshot's layer 0 gates."""
+    monkeypatch.setattr(trainer, "LIVE_EVERY_S", 0.0)
     job = trainer.TrainingJob(loaded, trainer.default_config(loaded, epochs=2, hidden_size=4, num_layers=2,
                                                              bidirectional=True, patience=0))
     lives: dict[int, trainer.LiveGates] = {}
@@ -55,6 +57,17 @@ def test_live_view_is_layer_zero_forward_of_the_replay_snapshot(loaded):
     snap = {s.epoch: s for s in job.replay.snapshots}[2]
     for name in ("forget", "input"):
         np.testing.assert_array_equal(lives[2].gates[name], snap.gates[(0, "forward", name)])
+
+
+def test_the_worker_throttles_the_live_gates(loaded, monkeypatch):
+    """At most one live view per LIVE_EVERY_S seconds reaches the server, the first epoch's always."""
+    monkeypatch.setattr(trainer, "LIVE_EVERY_S", 3600.0)
+    job = trainer.TrainingJob(loaded, trainer.default_config(loaded, epochs=4, hidden_size=4, patience=0))
+    seen: list[int] = []
+    keep = job._on_live
+    job._on_live = lambda msg: (keep(msg), seen.append(job.live.epoch))
+    assert job.start().wait(120)
+    assert seen == [1] and len(job.replay.snapshots) == 4, "the replay still records every epoch"
 
 
 @pytest.mark.parametrize("lang", ["en", "pt-BR"])

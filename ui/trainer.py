@@ -43,6 +43,7 @@ DIVERGE_RATIO = TrainConfig().reference_factor  # the engine's divergence factor
 APP_ENSEMBLE = 1  # the app trains one network: the one whose gates the learner watches
 MAX_RUNNING = workers.SIZE  # training runs at once in this server: one per core
 LIVE_GATES = {"lstm": ("forget", "input"), "gru": ("update", "reset"), "rnn": ("hidden",)}  # Train's live view
+LIVE_EVERY_S = 0.5  # the worker sends the live gates at most this often (the view redraws every 3 s)
 REPLAY_BUDGET_BYTES = 24_000_000  # replay snapshots of one run stay under this (a big bidirectional stack has fewer)
 
 
@@ -121,7 +122,7 @@ class TrainingJob:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.replay = self._new_replay(loaded)
-        self.live: LiveGates | None = None  # the gates on the probe window after the latest epoch
+        self.live: LiveGates | None = None  # the gates on the probe window after a recent epoch (LIVE_EVERY_S)
         self._thread = threading.Thread(target=self._run, name=f"lstm-lab-train-{self.id}", daemon=True)
 
     # -- control --------------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ class TrainingJob:
             return None
         return {"values": buf.probe_values, "num_layers": buf.num_layers, "directions": list(buf.directions),
                 "names": list(buf.gate_names), "max": state.REPLAY_MAX, "budget": REPLAY_BUDGET_BYTES,
-                "live": list(LIVE_GATES[self.config.cell])}
+                "live": list(LIVE_GATES[self.config.cell]), "live_every_s": LIVE_EVERY_S}
 
     def _on_live(self, msg: dict) -> None:
         self.live = LiveGates(int(msg["epoch"]), dict(msg["gates"]))  # one reference swap: readers need no lock

@@ -11,6 +11,7 @@ from ui.plots.training import loss_curves
 from ui.trainer import MAX_RUNNING, Outcome, TrainingJob
 
 REFRESH_S = 1.0  # seconds between two redraws of the live panel (throttled: the figure is resent each time)
+WAIT_REFRESH_S = 2.0  # seconds between two redraws of a run's place in the queue (a room waits mostly)
 GATES_REFRESH_S = 3.0  # seconds between two redraws of the live gates: a heatmap costs the server more than curves
 
 
@@ -21,19 +22,15 @@ def live_panel(job: TrainingJob, lang: str, *, key: str) -> None:
     them every ``GATES_REFRESH_S``: only this panel is redrawn while the job trains in its thread (with a
     classroom on one server, redrawing the heatmaps every second slowed newcomers' page loads measurably).
     """
+    if job.waiting:
+        _queue_panel(job, lang)
+        return
     progress, gates = st.columns([3, 2]) if job.replay is not None else (st.container(), None)
 
     @st.fragment(run_every=REFRESH_S)
     def _panel() -> None:
         if job.done:
             st.rerun(scope="app")
-        if job.waiting:  # other sessions hold every training slot: say where this run stands, no figure
-            position = max(1, job.queue_position())
-            st.progress(0.0, text=translate(lang, "train.live.waiting", position=position))
-            st.caption(translate(lang, "train.live.waiting_help", slots=MAX_RUNNING))
-            if job.stop_requested:
-                st.caption(translate(lang, "train.live.stopping"))
-            return
         rows = job.progress()
         last = rows[-1] if rows else None
         epochs = job.config.epochs
@@ -58,6 +55,23 @@ def live_panel(job: TrainingJob, lang: str, *, key: str) -> None:
     if gates is not None:
         with gates:
             _gates()
+
+
+def _queue_panel(job: TrainingJob, lang: str) -> None:
+    """While other sessions hold every training slot: the run's place in the queue, redrawn every
+    ``WAIT_REFRESH_S`` (most of a classroom waits here, so this redraw is the server's most frequent one);
+    the whole page reruns once the run has a slot or has ended."""
+    @st.fragment(run_every=WAIT_REFRESH_S)
+    def _waiting() -> None:
+        if not job.waiting:
+            st.rerun(scope="app")
+        position = max(1, job.queue_position())
+        st.progress(0.0, text=translate(lang, "train.live.waiting", position=position))
+        st.caption(translate(lang, "train.live.waiting_help", slots=MAX_RUNNING))
+        if job.stop_requested:
+            st.caption(translate(lang, "train.live.stopping"))
+
+    _waiting()
 
 
 def live_gates(job: TrainingJob, lang: str, *, key: str) -> None:

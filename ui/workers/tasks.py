@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import math
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -46,7 +48,8 @@ def model_bytes(fc: Forecaster) -> np.ndarray:
 class _Recorder:
     """What the gates do on a probe window while the network learns.
 
-    Every epoch: the ``live`` gates (layer 0, forward direction) for the Train page's compact view. Every
+    After an epoch, at most every ``live_every_s`` seconds (and after the first): the ``live`` gates (layer 0,
+    forward direction) for the Train page's compact view, which the server decodes and redraws. Every
     ``stride`` epochs: a snapshot of every gate for the replay; the stride doubles when there are too many. The
     caller keeps every snapshot it receives whose ``(epoch - 1) % stride == 0`` for the latest stride: dropping
     every second snapshot when the stride doubles keeps them evenly spread from epoch 1 on.
@@ -58,6 +61,8 @@ class _Recorder:
         self.directions = tuple(probe["directions"])
         self.names = tuple(probe["names"])
         self.live_names = tuple(probe.get("live", ()))
+        self.live_every_s = float(probe.get("live_every_s", 0.0))
+        self.live_sent = -math.inf
         self.most = int(probe["max"])
         self.budget = int(probe["budget"])
         self.stride, self.count = 1, 0
@@ -65,13 +70,16 @@ class _Recorder:
     def observe(self, info: EpochInfo) -> list[tuple[str, dict]]:
         """The messages of one finished epoch: ``("live", ...)`` and, when one is due, ``("snapshot", ...)``."""
         due = (info.epoch - 1) % self.stride == 0
-        if not due and not self.live_names:
+        now = time.monotonic()
+        live_due = bool(self.live_names) and now - self.live_sent >= self.live_every_s
+        if not due and not live_due:
             return []
         fc, net = info.forecaster, info.model.net
         Xs, _, _ = fc.scaler.transform(self.values[None, :])  # (1, T), scaled exactly like training
         _, trace = net.forward(Xs[:, :, None].astype(fc.config.dtype))
         out = []
-        if self.live_names:
+        if live_due:
+            self.live_sent = now
             live = trace.gate_arrays(names=self.live_names, layers=[0], directions=["forward"], dtype=np.float32)
             out.append(("live", {"epoch": info.epoch, "gates": {name: a for (_, _, name), a in live.items()}}))
         if due:
