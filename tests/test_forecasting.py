@@ -39,7 +39,9 @@ def test_in_sample_line_is_bounded_and_equals_the_unchunked_forecasts(long_run):
 
 def test_short_series_line_starts_after_the_first_window(long_run):
     run, y = long_run
+    run = dataclasses.replace(run, fit_line=None)
     pos, fitted = forecasting.in_sample_fit(run, y[:300])
+    assert forecasting.in_sample_fit(run, y[:300])[1] is fitted, "kept on the run: a rerun does not redo it"
     assert pos[0] == run.config.window and pos[-1] == 299 and fitted.shape == pos.shape
 
 

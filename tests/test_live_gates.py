@@ -9,7 +9,7 @@ import pytest
 
 from ui import state, trainer
 from ui.i18n import translate
-from ui.plots.gates import live_heatmaps
+from ui.plots.live import live_heatmaps
 
 
 @pytest.fixture(scope="module")

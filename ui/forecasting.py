@@ -64,6 +64,7 @@ class ForecastRun:
     backtest_error: CoreError | None = None
     backtest_pending: bool = False  # True: the backtest runs at the end of this page run
     backtest_origins: int = DEFAULT_ORIGINS
+    fit_line: tuple[np.ndarray, np.ndarray] | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def ask_backtest(self, origins: int) -> None:
         """Run the backtest (with ``origins`` origins) at the end of the next page run."""
@@ -218,9 +219,13 @@ def future_index(loaded: state.LoadedSeries, horizon: int) -> tuple[pd.Index, Da
 def in_sample_fit(run: ForecastRun, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions and one-step-ahead values of the fitted line drawn under the history: the last
     ``FIT_LINE_POINTS`` positions at most, computed ``FIT_CHUNK`` windows at a time, so a long series costs the
-    server a bounded amount of memory (a million points at once once asked for tens of GB)."""
+    server a bounded amount of memory (a million points at once once asked for tens of GB). Kept on the run
+    (it belongs to one series, ``run.data_key``), so a language switch or any other rerun does not redo it."""
+    if run.fit_line is not None and run.fit_line[0].size and run.fit_line[0][-1] == values.size - 1:
+        return run.fit_line
     positions = np.arange(max(run.config.window, values.size - FIT_LINE_POINTS), values.size)
     fitted = np.empty(positions.size)
     for k in range(0, positions.size, FIT_CHUNK):
         fitted[k:k + FIT_CHUNK] = run.forecaster.paths(values, positions[k:k + FIT_CHUNK], 1)[:, 0]
-    return positions, fitted
+    run.fit_line = (positions, fitted)
+    return run.fit_line

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import widgets
 from ui.i18n import error_text, fmt_num, translate
-from ui.plots.gates import live_heatmaps
+from ui.plots.live import live_heatmaps
 from ui.plots.training import loss_curves
 from ui.trainer import MAX_RUNNING, Outcome, TrainingJob
 

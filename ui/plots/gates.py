@@ -25,7 +25,7 @@ from plotly.subplots import make_subplots
 from ui.cell_values import HIGH, LOW, cell_parts, saturation_fractions
 from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.series import base_layout, date_axis, is_time_axis, line_trace, localize, separators, x_values
+from ui.plots.series import base_layout, is_time_axis, line_trace, localize, x_values
 
 MAX_STEPS = 400  # heatmap columns at most: more steps are averaged in contiguous buckets
 MAX_UNITS = 64  # heatmap rows at most: more units are averaged in contiguous groups
@@ -84,7 +84,7 @@ def aggregate(z: np.ndarray, max_steps: int = MAX_STEPS, max_units: int = MAX_UN
 
 
 # --- figure helpers ---------------------------------------------------------------------------------
-def _time_label(x: np.ndarray, lang: str) -> str:
+def time_axis_label(x: np.ndarray, lang: str) -> str:
     return translate(lang, "plot.time" if is_time_axis(x) else "plot.step")
 
 
@@ -139,7 +139,7 @@ def _num(value: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "pt-BR" else text
 
 
-def _gate_label(name: str, lang: str) -> str:
+def gate_label(name: str, lang: str) -> str:
     return translate(lang, f"gate.{name}")
 
 
@@ -170,7 +170,7 @@ def gate_heatmaps(
     T = np.asarray(gates[names[0]]).shape[0]
     x = x_values(time, T)
     rows = 1 + len(names)
-    titles = [translate(lang, "plot.gates.input_series")] + [_gate_label(n, lang) for n in names]
+    titles = [translate(lang, "plot.gates.input_series")] + [gate_label(n, lang) for n in names]
     fig = make_subplots(
         rows=rows,
         cols=1,
@@ -182,7 +182,7 @@ def gate_heatmaps(
     fig.add_trace(_input_trace(x, x_input, lang), row=1, col=1)
     unit_lbl = translate(lang, "plot.gates.unit")
     value_lbl = translate(lang, "plot.value")
-    time_lbl = _time_label(x, lang)
+    time_lbl = time_axis_label(x, lang)
     for r, name in enumerate(names, start=2):
         z = np.asarray(gates[name])
         if z.shape[0] != T:
@@ -200,7 +200,7 @@ def gate_heatmaps(
                 colorbar={"y": (lo + hi) / 2, "len": (hi - lo) * 1.02, "thickness": 9, "x": 1.005, "xpad": 4},
                 hovertemplate=(
                     f"{unit_lbl} %{{y}}<br>{time_lbl} %{{x}}<br>{value_lbl} %{{z:.3f}}{note}"
-                    f"<extra>{_gate_label(name, lang)}</extra>"
+                    f"<extra>{gate_label(name, lang)}</extra>"
                 ),
                 name=name,
             ),
@@ -216,53 +216,6 @@ def gate_heatmaps(
     localize(fig, lang, is_time_axis(x))
     fig.update_layout(**base_layout(110 + panel_height * len(names), showlegend=False))
     return fig
-
-
-# --- (a') the compact view beside the live loss curves ----------------------------------------------
-def live_heatmaps(
-    gates: Mapping[str, np.ndarray],
-    *,
-    time: Sequence | np.ndarray | None = None,
-    lang: str = "en",
-    height: int = 260,
-) -> go.Figure:
-    """A few gates side by side, units × time on the training's probe window, redrawn while the network learns.
-
-    ``gates``: ``{name: (T, H)}`` (e.g. forget and input of layer 0); fixed scales as in ``gate_heatmaps``
-    (sigmoid gates 0..1, signed states ±1), so a change of colour between two redraws is a change of the gate.
-    Built in one ``go.Figure`` call (no ``make_subplots``/``update_*``): the live panel redraws it every second
-    while the server serves a classroom, and the step-by-step build cost ten times as much.
-    """
-    names = list(gates)
-    if not names:
-        raise ValueError("no gates to draw")
-    T = np.asarray(gates[names[0]]).shape[0]
-    x = x_values(time, T)
-    time_axis = is_time_axis(x)
-    unit_lbl = translate(lang, "plot.gates.unit")
-    value_lbl = translate(lang, "plot.value")
-    time_lbl = _time_label(x, lang)
-    gap = 0.16
-    width = (1 - gap * (len(names) - 1)) / len(names)
-    traces, layout, titles = [], {}, []
-    for c, name in enumerate(names):
-        grid = aggregate(np.asarray(gates[name]), MAX_STEPS, MAX_UNITS)
-        suffix = "" if c == 0 else str(c + 1)
-        left = c * (width + gap)
-        traces.append(go.Heatmap(
-            z=grid.z, x=x[grid.t_center], y=grid.unit_labels(), **colors.scale_for(name), showscale=False,
-            hovertemplate=(f"{unit_lbl} %{{y}}<br>{time_lbl} %{{x}}<br>{value_lbl} %{{z:.3f}}"
-                           f"<extra>{_gate_label(name, lang)}</extra>"),
-            name=name, xaxis=f"x{suffix}", yaxis="y",
-        ))
-        layout[f"xaxis{suffix}"] = {"domain": [left, left + width], "title": {"text": time_lbl}, "nticks": 3,
-                                    "anchor": "y", **(date_axis(lang) if time_axis else {})}
-        titles.append({"text": _gate_label(name, lang), "x": left + width / 2, "y": 1.0, "xref": "paper",
-                       "yref": "paper", "xanchor": "center", "yanchor": "bottom", "showarrow": False,
-                       "font": {"color": colors.gate_color(name), "size": 13}})
-    layout["yaxis"] = {"title": {"text": unit_lbl}, "showticklabels": False}
-    return go.Figure(data=traces, layout=base_layout(height, showlegend=False, annotations=titles,
-                                                     separators=separators(lang), **layout))
 
 
 # --- (b) one unit's curves --------------------------------------------------------------------------
@@ -295,14 +248,14 @@ def unit_curves(
         for name in group:
             y = np.asarray(gates[name], dtype=np.float64)[:, unit]
             fig.add_trace(
-                line_trace(x, y, name=_gate_label(name, lang), color=colors.gate_color(name), width=2,
+                line_trace(x, y, name=gate_label(name, lang), color=colors.gate_color(name), width=2,
                            hovertemplate="%{y:.3f}", float32=True),
                 row=r,
                 col=1,
             )
         if kind == "sig":
             fig.update_yaxes(range=[-0.03, 1.03], row=r, col=1)
-    fig.update_xaxes(title_text=_time_label(x, lang), row=len(panels), col=1)
+    fig.update_xaxes(title_text=time_axis_label(x, lang), row=len(panels), col=1)
     _cursor_shape(fig, x, cursor)
     localize(fig, lang, is_time_axis(x))
     fig.update_layout(**base_layout(
@@ -350,7 +303,7 @@ def cell_composition(
         top=40,
         title=translate(lang, "plot.gates.composition_title", unit=unit),
         hovermode="x unified",
-        xaxis_title=_time_label(x, lang),
+        xaxis_title=time_axis_label(x, lang),
         legend={"orientation": "h", "y": -0.2},
     ))
     return fig
@@ -390,7 +343,7 @@ def saturation_scatter(
                 x=fx.astype(np.float32),
                 y=fy.astype(np.float32),
                 mode="markers",
-                name=_gate_label(name, lang),
+                name=gate_label(name, lang),
                 marker={
                     "color": colors.gate_color(name),
                     "size": size,
@@ -398,7 +351,7 @@ def saturation_scatter(
                     "line": {"width": line_w, "color": colors.CURSOR},
                 },
                 hovertemplate=f"{unit_lbl} %{{pointNumber}}<br>{x_lbl}: %{{x:.2f}}<br>{y_lbl}: %{{y:.2f}}"
-                f"<extra>{_gate_label(name, lang)}</extra>",
+                f"<extra>{gate_label(name, lang)}</extra>",
             )
         )
     # x + y <= 1: no unit can be both shut and open more than all the time
