@@ -33,7 +33,9 @@ def main(n: int = 8, loads: int = 5) -> int:
         result = harness.classroom(browser, url, n=n, loads=loads)
         browser.close()
     print(f"sessions training at once: {result.sessions} (training slots: {workers.SIZE} of {os.cpu_count()} cores)")
-    for label, times in (("with the room idle", result.idle_loads_s), ("while they train", result.fresh_loads_s)):
+    for label, times in (("with the room idle", result.idle_loads_s),
+                         ("beside busy lowest-priority cores", result.busy_loads_s),
+                         ("while they train", result.fresh_loads_s)):
         print(f"fresh page loads {label} (s): {', '.join(f'{x:.2f}' for x in times)} "
               f"(median {statistics.median(times):.2f}, max {max(times):.2f})")
     print(f"sessions still training when each load ended: {result.training_at_load}")

@@ -234,6 +234,7 @@ class ClassroomResult:
     sessions: int
     fresh_loads_s: list[float]  # a newcomer's page loads while the room trains
     idle_loads_s: list[float]  # the same, with the room connected but idle (this machine's baseline)
+    busy_loads_s: list[float]  # the same, beside as many busy lowest-priority processes as there are training slots
     train_wall_s: float  # from the first Train click to the last session done
     problems: list[str]  # any session that failed, saw another's data or model, or logged an error
     seen: list[tuple[str, str]]  # per session: (sidebar data line, sidebar model line)
@@ -241,6 +242,30 @@ class ClassroomResult:
     status: list[str] = field(default_factory=list)  # per session: which train.status.* message its page shows
     training_at_load: list[int] = field(default_factory=list)  # per fresh load: sessions not yet done when it ended
     reruns: int = 0  # script runs the sessions asked for (their clicks and their live panels' timed reruns)
+
+
+_SPIN = ("import os\n"
+         "if hasattr(os, 'SCHED_IDLE'): os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))\n"
+         "while True: pass\n")
+
+
+@contextmanager
+def busy_cores(k: int) -> Iterator[None]:
+    """``k`` processes spinning at the lowest CPU priority (``SCHED_IDLE``, as the training workers run).
+
+    On this 2-core virtual machine a single one of them, doing nothing but spin, takes a fresh page load from
+    1.72 s to 2.14 s at the median (9 loads each, interleaved): the cost of a busy core that no priority
+    setting inside the machine removes. Loads timed beside them are the baseline for what a training room's
+    server work adds.
+    """
+    procs = [subprocess.Popen([sys.executable, "-c", _SPIN]) for _ in range(k)]
+    try:
+        time.sleep(0.5)
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait(10)
 
 
 def fresh_load(browser, base_url: str, lang: str, timeout: float, problems: list[str]) -> float:
@@ -262,41 +287,42 @@ def fresh_load(browser, base_url: str, lang: str, timeout: float, problems: list
     return seconds
 
 
-def classroom(browser, base_url: str, n: int = 8, lang: str = "en", loads: int = 5,
-              timeout: float = 240.0) -> ClassroomResult:
-    """``n`` students at once, each on a different bundled series training a different cell; a newcomer loads Home.
+@dataclass
+class _Seat:
+    """What one student's session showed at the end, sent back from the room's process (plain, picklable data)."""
 
-    The students are websocket clients (``tests.e2e.wsclient``): each opens Data, picks its series, opens Train,
-    picks its cell and presses Train, exactly the messages a browser sends, and keeps its live panel polling as
-    a browser does. In a classroom their browsers run on their own computers, so this loads the server like a
-    room without spending the test machine's two cores on rendering eight tabs. Once they are ready, and again
-    while they train, a newcomer opens Home ``loads`` times in the real chromium (``fresh_load``). Each student must end
-    on its own series and its own model (read in its sidebar status), with no error anywhere.
+    cell: str | None  # the cell it trained, or None when it did not finish
+    failure: str  # why it did not finish ("" when it did)
+    sidebar: list[str]
+    texts: list[str]
+    exceptions: list[str]
+    reruns: int
+
+
+def _room(base_url: str, lang: str, n: int, timeout: float, ready, go, done_at, results) -> None:
+    """The students, in a process of their own at the lowest CPU priority (``classroom`` runs this).
+
+    Their browsers would run on their own computers in a classroom: in this process, their websocket clients
+    share neither the timing process's interpreter lock nor its priority with the newcomer's timed load (in a
+    thread of the timing process they did both, and added up to a few tenths of a second to a load on a busy
+    2-core machine). Sets ``ready`` once every student is on its Train page, presses Train in all of them when
+    ``go`` is set, writes each one's finishing time (``time.monotonic``, the same clock in every process) into
+    ``done_at`` and puts a list of ``_Seat`` on ``results``.
     """
     import asyncio
-    import threading
 
     import datasets
     from tests.e2e.wsclient import SIDEBAR, StreamlitSession
-    from ui.i18n import catalog, translate
+    from ui.i18n import translate
 
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, 0, 19)
     tr = lambda key, **p: translate(lang, key, **p)  # noqa: E731
     items = datasets.catalog()
-    if n > len(items):
-        raise ValueError(f"{n} sessions need {n} bundled series, only {len(items)}")
     summary = template_re(tr("train.run_summary"))
-    seconds_re = re.compile(re.escape(tr("train.run_summary", epochs="§", seconds="¤", params="§"))
-                            .replace("§", r".+?").replace("¤", r"(?P<s>[\d.,]+)"))
-    status_res = {k.rsplit(".", 1)[-1]: template_re(v) for k, v in catalog(lang).items()
-                  if k.startswith("train.status.")}
-    data_prefix = tr("sidebar.data", name="§", n=0).split("§")[0]
-    model_prefix = tr("sidebar.model", cell="§", hidden=0).split("§")[0]
-    problems: list[str] = []
-    done_at: list[float | None] = [None] * n
-    ready = [asyncio.Event() for _ in range(n)]
-    go = threading.Event()
+    on_train_page = [asyncio.Event() for _ in range(n)]
 
-    async def student(k: int, s: StreamlitSession):
+    async def student(k: int, s: StreamlitSession) -> str:
         cell = CLASSROOM_CELLS[k % len(CLASSROOM_CELLS)]
         try:
             await s.goto("choose-data", timeout)
@@ -304,7 +330,7 @@ def classroom(browser, base_url: str, n: int = 8, lang: str = "en", loads: int =
             await s.goto("train-network", timeout)
             await s.choose(tr("train.cell"), tr(f"cell_kind.{cell}"), timeout)
         finally:
-            ready[k].set()  # ready or failed: the room does not wait for it
+            on_train_page[k].set()  # ready or failed: the room does not wait for it
         while not go.is_set():
             await asyncio.sleep(0.02)
         await s.click(tr("train.start"), timeout)
@@ -312,33 +338,71 @@ def classroom(browser, base_url: str, n: int = 8, lang: str = "en", loads: int =
         done_at[k] = time.monotonic()
         return cell
 
-    async def room():
+    async def all_ready() -> None:
+        for event in on_train_page:
+            await event.wait()
+        ready.set()
+
+    async def room() -> list[_Seat]:
         async with contextlib.AsyncExitStack() as stack:
             sessions = [await stack.enter_async_context(StreamlitSession(base_url, f"lang={lang}"))
                         for _ in range(n)]
-            tasks = [asyncio.create_task(student(k, s)) for k, s in enumerate(sessions)]
-            outcome = await asyncio.gather(*tasks, return_exceptions=True)
-            return sessions, outcome
+            waiter = asyncio.create_task(all_ready())
+            outcome = await asyncio.gather(*(student(k, s) for k, s in enumerate(sessions)), return_exceptions=True)
+            waiter.cancel()
+            return [_Seat(cell=None if isinstance(c, BaseException) else c,
+                          failure=f"{type(c).__name__}: {c}" if isinstance(c, BaseException) else "",
+                          sidebar=s.texts(SIDEBAR), texts=s.texts(), exceptions=list(s.exceptions),
+                          reruns=s.reruns_sent)
+                    for s, c in zip(sessions, outcome, strict=True)]
 
-    loop = asyncio.new_event_loop()
-
-    def students_elsewhere() -> None:
-        # The students' clients stand for browsers on their own computers: on this shared test machine they
-        # run at the lowest CPU priority, so the newcomer's timed load competes with the server, not with them.
-        with contextlib.suppress(AttributeError, OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # Linux: per thread
-        loop.run_forever()
-
-    thread = threading.Thread(target=students_elsewhere, daemon=True)
-    thread.start()
     try:
-        future = asyncio.run_coroutine_threadsafe(room(), loop)
-        end = time.monotonic() + timeout
-        while not all(r.is_set() for r in ready):  # every student on its Train page with its series and cell
-            if future.done() or time.monotonic() > end:
-                break
-            time.sleep(0.05)
+        results.put(asyncio.run(room()))
+    except BaseException as exc:  # the parent reports it; a traceback in a child process would be lost
+        results.put(f"{type(exc).__name__}: {exc}")
+        ready.set()
+
+
+def classroom(browser, base_url: str, n: int = 8, lang: str = "en", loads: int = 5,
+              timeout: float = 240.0) -> ClassroomResult:
+    """``n`` students at once, each on a different bundled series training a different cell; a newcomer loads Home.
+
+    The students are websocket clients (``tests.e2e.wsclient``) in a process of their own (``_room``): each opens
+    Data, picks its series, opens Train, picks its cell and presses Train, exactly the messages a browser sends,
+    and keeps its live panel polling as a browser does. In a classroom their browsers run on their own computers,
+    so this loads the server like a room without spending the test machine's two cores on rendering eight tabs.
+    Once they are ready, and again while they train, a newcomer opens Home ``loads`` times in the real chromium
+    (``fresh_load``). Each student must end on its own series and its own model (read in its sidebar status),
+    with no error anywhere.
+    """
+    import multiprocessing
+    import queue
+
+    import datasets
+    from ui import workers
+    from ui.i18n import catalog, translate
+
+    tr = lambda key, **p: translate(lang, key, **p)  # noqa: E731
+    items = datasets.catalog()
+    if n > len(items):
+        raise ValueError(f"{n} sessions need {n} bundled series, only {len(items)}")
+    seconds_re = re.compile(re.escape(tr("train.run_summary", epochs="§", seconds="¤", params="§"))
+                            .replace("§", r".+?").replace("¤", r"(?P<s>[\d.,]+)"))
+    status_res = {k.rsplit(".", 1)[-1]: template_re(v) for k, v in catalog(lang).items()
+                  if k.startswith("train.status.")}
+    data_prefix = tr("sidebar.data", name="§", n=0).split("§")[0]
+    model_prefix = tr("sidebar.model", cell="§", hidden=0).split("§")[0]
+    problems: list[str] = []
+    ctx = multiprocessing.get_context("spawn")
+    ready, go, results = ctx.Event(), ctx.Event(), ctx.Queue()
+    done_at = ctx.Array("d", n)  # 0.0 until that student's run is done
+    proc = ctx.Process(target=_room, args=(base_url, lang, n, timeout, ready, go, done_at, results), daemon=True)
+    proc.start()
+    try:
+        ready.wait(timeout)  # every student on its Train page with its series and cell
         idle = [fresh_load(browser, base_url, lang, timeout, problems) for _ in range(loads)]  # room idle
+        with busy_cores(workers.SIZE):  # what the training processes' CPU use alone costs a load, without the room
+            busy = [fresh_load(browser, base_url, lang, timeout, problems) for _ in range(loads)]
         t0 = time.monotonic()
         go.set()  # all Train clicks at once
         time.sleep(0.5)
@@ -346,24 +410,30 @@ def classroom(browser, base_url: str, n: int = 8, lang: str = "en", loads: int =
         training_at_load: list[int] = []
         for _ in range(loads):  # a newcomer opens the app while the room trains
             fresh.append(fresh_load(browser, base_url, lang, timeout, problems))
-            training_at_load.append(sum(1 for d in done_at if d is None))
-        sessions, outcome = future.result(timeout)
+            training_at_load.append(sum(1 for d in done_at[:] if d == 0.0))
+        try:
+            seats = results.get(timeout=timeout)
+        except queue.Empty:
+            seats = f"the room did not finish in {timeout:.0f} s"
     finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-    wall = max((d for d in done_at if d is not None), default=time.monotonic()) - t0
+        proc.join(10)
+        if proc.is_alive():
+            proc.kill()
+    if isinstance(seats, str):
+        raise RuntimeError(f"classroom: {seats}")
+    finished = [d for d in done_at[:] if d != 0.0]
+    wall = max(finished, default=time.monotonic()) - t0
     seen: list[tuple[str, str]] = []
     train_s: list[float | None] = []
     statuses: list[str] = []
-    for k, (s, cell) in enumerate(zip(sessions, outcome, strict=True)):
-        if isinstance(cell, BaseException):
-            problems.append(f"session {k}: did not finish: {type(cell).__name__}: {cell}")
+    for k, seat in enumerate(seats):
+        if seat.cell is None:
+            problems.append(f"session {k}: did not finish: {seat.failure}")
             continue
-        side = s.texts(SIDEBAR)
-        data_line = next((x for x in side if x.startswith(data_prefix)), "")
-        model_line = next((x for x in side if x.startswith(model_prefix)), "")
+        data_line = next((x for x in seat.sidebar if x.startswith(data_prefix)), "")
+        model_line = next((x for x in seat.sidebar if x.startswith(model_prefix)), "")
         seen.append((data_line, model_line))
-        text = "\n".join(s.texts())
+        text = "\n".join(seat.texts)
         m = seconds_re.search(text)
         digits = m.group("s") if m else ""
         digits = digits.replace(",", "") if lang == "en" else digits.replace(".", "").replace(",", ".")
@@ -375,10 +445,11 @@ def classroom(browser, base_url: str, n: int = 8, lang: str = "en", loads: int =
         name = items[k].name.get(lang) or items[k].id
         if name not in data_line:
             problems.append(f"session {k}: expected data {name!r}, sidebar says {data_line!r}")
-        if tr(f"cell_kind.{cell}") not in model_line:
-            problems.append(f"session {k}: expected a {cell} model, sidebar says {model_line!r}")
-        if s.exceptions:
-            problems.append(f"session {k}: {s.exceptions}")
-    return ClassroomResult(sessions=n, fresh_loads_s=fresh, idle_loads_s=idle, train_wall_s=wall, problems=problems,
-                           seen=seen, train_s=train_s, status=statuses, training_at_load=training_at_load,
-                           reruns=sum(s.reruns_sent for s in sessions))
+        if tr(f"cell_kind.{seat.cell}") not in model_line:
+            problems.append(f"session {k}: expected a {seat.cell} model, sidebar says {model_line!r}")
+        if seat.exceptions:
+            problems.append(f"session {k}: {seat.exceptions}")
+    return ClassroomResult(sessions=n, fresh_loads_s=fresh, idle_loads_s=idle, busy_loads_s=busy, train_wall_s=wall,
+                           problems=problems, seen=seen, train_s=train_s, status=statuses,
+                           training_at_load=training_at_load,
+                           reruns=sum(seat.reruns for seat in seats))
