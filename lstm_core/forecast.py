@@ -33,20 +33,24 @@ from .baselines import (
     default_baselines,
     intervals_from_residuals,
 )
+from .deseason import SeasonalTransform
 from .errors import CoreError
 from .io import load_arrays, save_arrays
 from .linear import Linear
 from .recurrent import GRU, LSTM, RNN
 from .scaling import Scaler
 from .train import BatchInfo, EpochInfo, History, SequenceRegressor, TrainConfig, fit_model, loss_fn
-from .windows import chronological_split, make_windows
+from .windows import all_windows, chronological_split, make_windows
 
 __all__ = ["ForecastConfig", "Forecaster", "Forecast", "FitHistory", "min_points"]
 
 CELLS = ("lstm", "gru", "rnn")
 STRATEGIES = ("direct", "recursive")
 LOSSES = ("mse", "mae", "huber")
-SCALINGS = ("last", "mean", "global", "seasonal")
+SCALINGS = ("last", "mean", "global", "seasonal", "season_mean")
+TRANSFORMS = ("auto", "none")
+SCALES = ("std", "step")
+COMBINES = ("mean", "median")
 OPTIMIZERS = ("adamw", "adam", "sgd")
 SCHEDULES = ("none", "cosine", "plateau")
 
@@ -72,6 +76,26 @@ def _auto_window(m: int, H: int) -> int:
 
 # Training budget per ensemble member, in (batches × window) units: about 1.5 s of NumPy time at hidden 32
 STEP_BUDGET = 16_000
+
+# What ``ForecastConfig.auto`` adds to the plain fields' defaults: the forecasting recipe measured on the
+# 34 series of ../shared/forecast-dev (``python -m benchmarks.accuracy``; docs/forecasting.md). Log and
+# seasonal indices off the series, windows anchored on their last season and scaled by the typical step,
+# absolute-error loss; one member trained with a held-out part (early stopping, honest errors for the
+# intervals and the evaluation), then five trained on the whole series, recent windows weighted more,
+# their median the forecast.
+RECIPE = {
+    "transform": "auto",
+    "scaling": "season_mean",
+    "scale_by": "step",
+    "loss": "mae",
+    "combine": "median",
+    "refit": True,
+    "calibration_members": 2,
+    "ensemble": 5,
+    "recency_half_life": 60.0,
+    "refit_budget": 7_000,
+    "refit_factor": 5.0,
+}
 
 
 @dataclass
@@ -102,6 +126,15 @@ class ForecastConfig:
     optimizer: str = "adamw"  # "adamw" | "adam" | "sgd"
     schedule: str = "cosine"  # learning-rate schedule: "none" | "cosine" | "plateau"
     season_length: int = 1  # m, for MASE and the seasonal baselines
+    transform: str = "none"  # "auto": log when every value is positive, seasonal indices when a test finds them
+    scale_by: str = "std"  # the scale s: "std" of the training part, or its mean absolute "step" change
+    combine: str = "mean"  # how the members' forecasts are joined: "mean" | "median"
+    refit: bool = False  # after the held-out run, train the final members on the whole series (see ``fit``)
+    calibration_members: int = 1  # with ``refit``: members of the held-out run (the final run has ``ensemble``)
+    recency_half_life: float = 0.0  # with ``refit``: a window's weight halves every this many points back (0: equal)
+    refit_budget: int = 0  # with ``refit``: (batches × window) per final member, like STEP_BUDGET (0: no cap)
+    refit_epochs: int = 0  # with ``refit``: epochs of each final member (0: ``refit_factor`` × the held-out best)
+    refit_factor: float = 1.0  # with ``refit`` and ``refit_epochs`` 0: final epochs per held-out best epoch
 
     @classmethod
     def auto(
@@ -109,13 +142,18 @@ class ForecastConfig:
         n_points: int,
         season_length: int = 1,
         horizon: int | None = None,
+        recipe: bool = True,
         **overrides,
     ) -> ForecastConfig:
         """Defaults chosen from the data: horizon ≈ one season, window ≈ two seasons (bounded by length),
         validation and test parts big enough to hold at least one horizon each, epochs sized for the data.
 
-        ``overrides`` set any field after the automatic choice (e.g. ``cell="gru"``).
+        With ``recipe`` (the forecaster's default) the fields of ``RECIPE`` are set too; without it they
+        keep the plain defaults: one network trained with a held-out part on the series as it is, which is
+        what the teaching pages show (the model whose curves and gates a class watches is the one that
+        forecasts). ``overrides`` set any field after the automatic choice (e.g. ``cell="gru"``).
         """
+        recipe_fields = RECIPE if recipe else {}
         n = int(n_points)
         m = max(1, int(season_length or 1))
         H = int(horizon) if horizon else _auto_horizon(n, m)
@@ -129,9 +167,15 @@ class ForecastConfig:
         W = int(max(2, min(W, n_train - H - 24))) if n_train - H - 24 >= 2 else int(max(2, (n_train - H) // 2))
         n_windows = max(1, n_train - W - H + 1)
         batch = 64 if n_windows >= 600 else 32 if n_windows >= 64 else max(8, n_windows // 4)
-        # epochs: as many as the step budget allows for this many batches of this length, within 40..200
+        # epochs: as many as the step budget allows for this many batches of this length, within 40..200;
+        # from 10 when final members follow (the held-out run then only chooses their epochs and gives the
+        # interval errors: on the longest dev series, 1,342 weekly points, 40 took fit + forecast to 13 s)
         batches = math.ceil(n_windows / batch)
-        epochs = int(min(200, max(40, STEP_BUDGET // max(1, batches * W))))
+        plain = {**recipe_fields, **overrides}
+        refit = bool(plain.get("refit", False))
+        held = int(plain.get("calibration_members", 1)) if refit else 1
+        budget = STEP_BUDGET // max(1, held)  # the held-out run's members share one budget
+        epochs = int(min(200, max(10 if refit else 40, budget // max(1, batches * W))))
         hidden = 32 if n_windows >= 48 else 16
         cfg = cls(
             window=W,
@@ -142,6 +186,7 @@ class ForecastConfig:
             val_fraction=float(frac),
             test_fraction=float(frac),
             season_length=m,
+            **recipe_fields,
         )
         for key, value in overrides.items():
             if not hasattr(cfg, key):
@@ -164,24 +209,28 @@ class ForecastConfig:
             "optimizer": OPTIMIZERS,
             "schedule": SCHEDULES,
             "dtype": ("float32", "float64"),
+            "transform": TRANSFORMS,
+            "scale_by": SCALES,
+            "combine": COMBINES,
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise bad(name)
-        positive_ints = ("num_layers", "hidden_size", "window", "horizon", "epochs", "batch_size", "ensemble")
+        positive_ints = ("num_layers", "hidden_size", "window", "horizon", "epochs", "batch_size", "ensemble",
+                         "calibration_members")
         for name in positive_ints:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise bad(name)
-        for name in ("patience", "season_length", "seed"):
+        for name in ("patience", "season_length", "seed", "refit_budget", "refit_epochs"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise bad(name)
-        for name in ("learning_rate", "huber_delta"):
+        for name in ("learning_rate", "huber_delta", "refit_factor"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
                 raise bad(name)
-        for name in ("weight_decay", "clip_norm"):
+        for name in ("weight_decay", "clip_norm", "recency_half_life"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
                 raise bad(name)
@@ -193,8 +242,11 @@ class ForecastConfig:
             raise bad("val_fraction")
         if self.val_fraction + self.test_fraction >= 0.9:
             raise bad("test_fraction")
-        if not isinstance(self.bidirectional, bool):
-            raise bad("bidirectional")
+        for name in ("bidirectional", "refit"):
+            if not isinstance(getattr(self, name), bool):
+                raise bad(name)
+        if self.calibration_members > 16:
+            raise bad("calibration_members")
         if self.hidden_size > 1024 or self.num_layers > 8 or self.ensemble > 16:
             raise bad("hidden_size" if self.hidden_size > 1024 else "num_layers" if self.num_layers > 8 else "ensemble")
         return self
@@ -273,12 +325,25 @@ def min_points(cfg: ForecastConfig) -> int:
     return 100_000
 
 
+@dataclass
+class FinalFit:
+    """The members trained on the whole series (``ForecastConfig.refit``), with the transform and scaler fitted
+    on all of it: what forecasts past the end of the series come from."""
+
+    transform: SeasonalTransform
+    scaler: Scaler
+    models: list[SequenceRegressor]
+    epochs: int  # epochs each final member trained for (the held-out run's best epoch)
+
+
 class Forecaster:
     """Learns one series and forecasts it (see the module docstring for the pipeline)."""
 
     def __init__(self, config: ForecastConfig | None = None) -> None:
         self.config = (config or ForecastConfig()).validate()
         self.models: list[SequenceRegressor] = []
+        self.final: FinalFit | None = None
+        self.transform: SeasonalTransform | None = None
         self.scaler: Scaler | None = None
         self.values: np.ndarray | None = None
         self.history: FitHistory | None = None
@@ -333,10 +398,16 @@ class Forecaster:
         loss, _ = loss_fn(self.config.loss, self.config.huber_delta)(np.zeros_like(Y), Y)
         return max(float(loss), REFERENCE_FLOOR)
 
-    def _xy(self, values: np.ndarray, start: int, end: int):
-        w = make_windows(values, self.config.window, self.model_horizon, start, end)
+    def _xy(self, z: np.ndarray, start: int, end: int):
+        w = make_windows(z, self.config.window, self.model_horizon, start, end)
         Xs, Ys, _ = self.scaler.transform(w.X, w.Y)
         return Xs[:, :, None], Ys  # (N, W, 1), (N, Hm)
+
+    @property
+    def held_members(self) -> int:
+        """Members of the held-out run: all of them, or ``calibration_members`` when final ones follow."""
+        cfg = self.config
+        return min(cfg.calibration_members, cfg.ensemble) if cfg.refit else cfg.ensemble
 
     # -- fitting --------------------------------------------------------------------------------------
     def fit(
@@ -358,19 +429,22 @@ class Forecaster:
         train_end, val_end = chronological_split(x.size, cfg.val_fraction, cfg.test_fraction)
         self.values = x
         self.split_indices = (train_end, val_end)
-        self.scaler = Scaler(cfg.scaling, season_length=cfg.season_length).fit(x[:train_end])
-        X, Y = self._xy(x, 0, train_end)
-        Xv, Yv = self._xy(x, train_end, val_end)
+        self.transform = SeasonalTransform(cfg.transform).fit(x[:train_end], cfg.season_length, every_value=x)
+        z = self.transform.forward(x)
+        self.scaler = self._scaler().fit(z[:train_end])
+        X, Y = self._xy(z, 0, train_end)
+        Xv, Yv = self._xy(z, train_end, val_end)
         reference = self.reference_loss(Y)
         t0 = time.perf_counter()
-        self.models = []
+        self.models, self.final = [], None
         histories: list[History] = []
-        for k in range(cfg.ensemble):
+        held, members = self.held_members, self.held_members + (cfg.ensemble if cfg.refit else 0)
+        for k in range(held):
             model = self._build(k)
             self.models.append(model)  # live while it trains, so a callback can already call self.trace()
             h = fit_model(
                 model, X, Y, Xv, Yv, self._train_config(k, reference), callback, batch_callback,
-                member=k, members=cfg.ensemble, forecaster=self,
+                member=k, members=members, forecaster=self,
             )
             if h.epochs_run == 0 and k > 0:
                 self.models.pop()  # cancelled before its first epoch: not a member
@@ -379,6 +453,13 @@ class Forecaster:
             if h.status == "cancelled":
                 break
         self.residuals = self._held_out_residuals()
+        if cfg.refit and all(h.status in ("completed", "early_stopped") for h in histories):
+            best = float(np.median([max(h.best_epoch, 1) for h in histories]))
+            epochs = cfg.refit_epochs or max(1, round(cfg.refit_factor * best))
+            final, final_histories = self._fit_final(x, epochs, reference, callback, batch_callback, held, members)
+            self.final = final if len(final.models) == cfg.ensemble else None
+        else:
+            final_histories = []
         order = ("cancelled", "diverged", "early_stopped", "completed")
         worst = min(histories, key=lambda h: order.index(h.status))
         h0 = histories[0]
@@ -392,45 +473,94 @@ class Forecaster:
             message_key=worst.message_key,
             message_params=dict(worst.message_params),
             fit_seconds=time.perf_counter() - t0,
-            members=histories,
+            members=histories + final_histories,
         )
         return self.history
+
+    def _scaler(self) -> Scaler:
+        cfg = self.config
+        return Scaler(cfg.scaling, season_length=cfg.season_length, scale_by=cfg.scale_by)
+
+    def _fit_final(self, x: np.ndarray, epochs: int, reference: float, callback, batch_callback,
+                   first: int, members: int) -> tuple[FinalFit, list[History]]:
+        """Train ``ensemble`` members on the whole series for ``epochs`` epochs (no part held out).
+
+        A window starts at every origin o ≥ W, the last ones included: target steps past the end of the
+        series get weight 0, the others 2^(−(n − 1 − o) / half_life), so the most recent behaviour counts
+        most. The transform and the scaler are fitted again on all of x.
+        """
+        cfg = self.config
+        W, Hm = cfg.window, self.model_horizon
+        transform = SeasonalTransform(cfg.transform).fit(x, cfg.season_length)
+        z = transform.forward(x)
+        scaler = self._scaler().fit(z)
+        w, weights = all_windows(z, W, Hm, cfg.recency_half_life)
+        Xs, Ys, _ = scaler.transform(w.X, w.Y)
+        Ys = np.where(weights > 0, Ys, 0.0)  # a target past the end weighs 0: any finite value will do
+        if cfg.refit_budget:
+            batches = math.ceil(len(w) / cfg.batch_size)
+            epochs = max(1, min(epochs, cfg.refit_budget // max(1, batches * W)))
+        final = FinalFit(transform, scaler, [], epochs)
+        histories = []
+        for k in range(cfg.ensemble):
+            model = self._build(first + k)
+            tc = dataclasses.replace(self._train_config(first + k, reference), epochs=epochs, patience=0)
+            h = fit_model(model, Xs[:, :, None], Ys, None, None, tc, callback, batch_callback,
+                          member=first + k, members=members, forecaster=self, weights=weights)
+            histories.append(h)
+            if h.status not in ("completed", "early_stopped"):
+                break
+            final.models.append(model)
+        return final, histories
 
     def _check_fitted(self) -> None:
         if not self.models or self.scaler is None or self.values is None:
             raise CoreError("errors.engine.not_fitted")
 
     # -- predicting -----------------------------------------------------------------------------------
-    def _predict_scaled(self, Xs: np.ndarray) -> np.ndarray:
-        """Ensemble mean of the heads' outputs for scaled windows (N, W) -> (N, Hm), float64."""
+    def _predict_scaled(self, Xs: np.ndarray, models: list[SequenceRegressor]) -> np.ndarray:
+        """The members' outputs for scaled windows (N, W) joined by ``combine``: (N, Hm), float64."""
         x3 = Xs[:, :, None].astype(self.config.dtype)
-        out = np.zeros((Xs.shape[0], self.model_horizon))
-        for model in self.models:
-            out += model.predict(x3)
-        return out / len(self.models)
+        outs = np.stack([model.predict(x3).astype(np.float64) for model in models])
+        return np.median(outs, axis=0) if self.config.combine == "median" else outs.mean(axis=0)
 
-    def paths(self, values, origins, horizon: int) -> np.ndarray:
-        """Mean forecasts (len(origins), horizon) made at each origin o from ``values[:o]`` only (batched)."""
+    def paths(self, values, origins, horizon: int, final: bool = False) -> np.ndarray:
+        """Forecasts (len(origins), horizon) made at each origin o from ``values[:o]`` only (batched).
+
+        From the held-out run's members (what the evaluation and the interval errors use: they never saw
+        the part they are scored on), or with ``final`` from the members trained on the whole series when
+        there are some (what a forecast past the end uses).
+        """
         self._check_fitted()
+        transform, scaler, models = self.transform, self.scaler, self.models
+        if final and self.final is not None:
+            transform, scaler, models = self.final.transform, self.final.scaler, self.final.models
         x = np.asarray(values, dtype=np.float64)
         origins = np.asarray(origins, dtype=np.int64)
         W = self.config.window
         if origins.size and origins.min() < W:
             raise CoreError("errors.engine.bad_window", expected=W, got=int(origins.min()))
-        X = x[origins[:, None] + np.arange(-W, 0)[None, :]]  # (O, W)
+        if transform.log and (x <= 0).any():
+            raise CoreError("errors.engine.not_positive", count=int(np.count_nonzero(x <= 0)))
+        z = transform.forward(x)
+        X = z[origins[:, None] + np.arange(-W, 0)[None, :]]  # (O, W)
         out = np.zeros((origins.size, horizon))
         done = 0
         while done < horizon:
-            Xs, _, A = self.scaler.transform(X, horizon=self.model_horizon)
-            step = self.scaler.inverse(self._predict_scaled(Xs), A)  # (O, Hm)
+            Xs, _, A = scaler.transform(X, horizon=self.model_horizon)
+            step = scaler.inverse(self._predict_scaled(Xs, models), A)  # (O, Hm)
             take = min(step.shape[1], horizon - done)
             out[:, done : done + take] = step[:, :take]
             done += take
             X = np.concatenate([X, step[:, :take]], axis=1)[:, -W:]  # feed the forecast back
-        return out
+        return transform.inverse(out, origins[:, None] + np.arange(horizon)[None, :])
 
     def _held_out_residuals(self) -> np.ndarray:
-        """Errors y − ŷ of forecasts made at every origin after the training part: (n_origins, H), NaN past the end."""
+        """Errors of forecasts made at every origin after the training part: (n_origins, H), NaN past the end.
+
+        On the transform's base scale (log y − log ŷ for a series fitted on the log scale, else y − ŷ), so
+        an interval built from them is relative to the level: wider above than below for a log series.
+        """
         x = self.values
         n, H = x.size, self.config.horizon
         train_end = self.split_indices[0]
@@ -440,7 +570,22 @@ class Forecaster:
         pred = self.paths(x, origins, H)
         idx = origins[:, None] + np.arange(H)[None, :]
         actual = np.where(idx < n, x[np.minimum(idx, n - 1)], np.nan)
-        return actual - pred
+        return self._base(actual) - self._base(pred)
+
+    def _base(self, y):
+        """The scale the interval errors live on: log when the series was fitted on the log scale."""
+        y = np.asarray(y, dtype=np.float64)
+        if self.transform is not None and self.transform.log:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.log(np.where(y > 0, y, np.nan))
+        return y
+
+    def _unbase(self, u):
+        u = np.asarray(u, dtype=np.float64)
+        if self.transform is not None and self.transform.log:
+            with np.errstate(over="ignore"):
+                return np.exp(np.minimum(u, 700.0))
+        return u
 
     def predict_from(self, history_values, horizon: int | None = None, levels=(80, 95)) -> Forecast:
         """Forecast ``horizon`` steps after ``history_values`` (its last ``window`` values are used)."""
@@ -451,8 +596,10 @@ class Forecaster:
             raise CoreError("errors.engine.bad_horizon", value=str(horizon), max=10_000)
         if x.size < self.config.window:
             raise CoreError("errors.engine.bad_window", expected=self.config.window, got=int(x.size))
-        mean = self.paths(x, np.array([x.size]), int(H))[0]
-        return intervals_from_residuals(mean, self.residuals, levels)  # checks the levels
+        mean = self.paths(x, np.array([x.size]), int(H), final=True)[0]
+        band = intervals_from_residuals(self._base(mean), self.residuals, levels)  # checks the levels
+        return Forecast(mean=mean, lower={lv: self._unbase(v) for lv, v in band.lower.items()},
+                        upper={lv: self._unbase(v) for lv, v in band.upper.items()})
 
     def predict(self, horizon: int | None = None, levels=(80, 95)) -> Forecast:
         """Forecast after the end of the fitted series, with split-conformal intervals."""
@@ -469,7 +616,7 @@ class Forecaster:
         w = as_series(window)
         if w.size < 1:
             raise CoreError("errors.engine.bad_window", expected=self.config.window, got=0)
-        Xs, _, _ = self.scaler.transform(w[None, :])
+        Xs, _, _ = self.scaler.transform(self.transform.forward(w)[None, :])
         _, trace = self.models[0].net.forward(Xs[:, :, None].astype(self.config.dtype))
         return trace
 
@@ -527,11 +674,12 @@ class Forecaster:
         for name, paths in methods.items():
             pred = np.concatenate([paths[i, :s] for i, s in enumerate(steps)])
             w = {lv: np.concatenate([q[:s] for s in steps]) for lv, q in widths[name].items()}
+            base, unbase = (self._base, self._unbase) if name == "model" else (np.asarray, np.asarray)
             part["predictions"][name] = pred
-            part["lower"][name] = {lv: pred - w[lv] for lv in levels}
-            part["upper"][name] = {lv: pred + w[lv] for lv in levels}
+            part["lower"][name] = {lv: unbase(base(pred) - w[lv]) for lv in levels}
+            part["upper"][name] = {lv: unbase(base(pred) + w[lv]) for lv in levels}
             part["metrics"][name] = metrics.summary(
-                x[idx], pred, insample, m, {lv: (pred - w[lv], pred + w[lv]) for lv in levels}
+                x[idx], pred, insample, m, {lv: (part["lower"][name][lv], part["upper"][name][lv]) for lv in levels}
             )
         return part
 
@@ -559,10 +707,17 @@ class Forecaster:
             "version": FORMAT_VERSION,
             "config": self.config.to_dict(),
             "scaler": self.scaler.to_dict(),
+            "transform": self.transform.to_dict(),
             "split": list(self.split_indices),
             "members": len(self.models),
             "history": self.history.to_dict() if self.history else None,
         }
+        if self.final is not None:
+            for k, model in enumerate(self.final.models):
+                for name, value in model.params.items():
+                    arrays[f"f{k}.{name}"] = value
+            meta["final"] = {"transform": self.final.transform.to_dict(), "scaler": self.final.scaler.to_dict(),
+                             "members": len(self.final.models), "epochs": self.final.epochs}
         save_arrays(path_or_file, arrays, meta)
 
     @classmethod
@@ -582,9 +737,16 @@ class Forecaster:
             scaler = Scaler.from_dict(meta["scaler"])
             members = int(meta["members"])
             split = tuple(int(v) for v in meta["split"])
+            transform = SeasonalTransform.from_dict(meta.get("transform") or {"mode": "none", "log": False,
+                                                                                "season_length": 1})
+            final_meta = meta.get("final")
+            if final_meta is not None:
+                final = FinalFit(SeasonalTransform.from_dict(final_meta["transform"]),
+                                 Scaler.from_dict(final_meta["scaler"]), [], int(final_meta["epochs"]))
+                final_members = int(final_meta["members"])
         except CoreError:
             raise
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             raise bad("config") from None
         fc = cls(cfg)
         if not 1 <= members <= cfg.ensemble:
@@ -601,22 +763,34 @@ class Forecaster:
         if len(split) != 2 or not 0 < split[0] <= split[1] <= series.size:
             raise bad("split")
         expected = {"series", "residuals", "residual_known"}
-        for k in range(members):
-            model = fc._build(k)
-            for name, live in model.params.items():
-                key = f"m{k}.{name}"
-                expected.add(key)
-                value = arrays.get(key)
-                if value is None or value.shape != live.shape or not np.isfinite(value).all():
-                    raise bad(key)
-                np.copyto(live, value.astype(live.dtype))
-            fc.models.append(model)
+
+        def read_members(prefix: str, count: int, first: int) -> list[SequenceRegressor]:
+            models = []
+            for k in range(count):
+                model = fc._build(first + k)
+                for name, live in model.params.items():
+                    key = f"{prefix}{k}.{name}"
+                    expected.add(key)
+                    value = arrays.get(key)
+                    if value is None or value.shape != live.shape or not np.isfinite(value).all():
+                        raise bad(key)
+                    np.copyto(live, value.astype(live.dtype))
+                models.append(model)
+            return models
+
+        fc.models = read_members("m", members, 0)
+        if final_meta is not None:
+            if final_members != cfg.ensemble:
+                raise bad("final")
+            final.models = read_members("f", final_members, members)
+            fc.final = final
         extra = set(arrays) - expected
         if extra:
             raise bad(sorted(extra)[0])
         fc.values = series.astype(np.float64)
         fc.residuals = np.where(known.astype(bool), residuals.astype(np.float64), np.nan)
         fc.scaler = scaler
+        fc.transform = transform
         fc.split_indices = (split[0], split[1])
         hist = meta.get("history")
         if isinstance(hist, dict):

@@ -58,3 +58,34 @@ def huber(pred: Any, target: Any, delta: float = 1.0) -> tuple[float, np.ndarray
     a = np.abs(d64)
     loss = np.where(a <= delta, 0.5 * d64 * d64, delta * (a - 0.5 * delta))
     return _finite(np.mean(loss)), np.clip(d, -delta, delta) * (1.0 / d.size)
+
+
+def weighted(loss: Any, pred: Any, target: Any, weight: np.ndarray) -> tuple[float, np.ndarray]:
+    """``loss`` (one of the above) with a weight per element: Σ w·ℓ / Σ w, and its gradient.
+
+    A weight of 0 leaves an element out (a target past the end of the series); the others count in
+    proportion (recent windows more than old ones). Works for any of the three losses because each is a mean
+    of per-element terms: calling it with N = 1 per element gives ℓ and dℓ/dpred element by element.
+    """
+    w = np.asarray(weight, dtype=np.float64)
+    total = float(w.sum())
+    if not total > 0:
+        raise CoreError("errors.core.bad_config", name="weight", value=str(total))
+    p = np.asarray(pred)
+    _, grad = loss(p, target)  # dℓ/dpred / N for every element
+    n = p.size
+    per = _per_element(loss, p, target)
+    scale = (w / total).astype(grad.dtype)
+    return _finite(float(np.sum(w * per)) / total), grad * n * scale
+
+
+def _per_element(loss: Any, pred: np.ndarray, target: Any) -> np.ndarray:
+    d, _ = _diff(pred, target)
+    d64 = d.astype(np.float64)
+    if loss is mse:
+        return d64 * d64
+    if loss is mae:
+        return np.abs(d64)
+    delta = getattr(loss, "delta", 1.0)
+    a = np.abs(d64)
+    return np.where(a <= delta, 0.5 * d64 * d64, delta * (a - 0.5 * delta))

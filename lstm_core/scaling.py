@@ -7,6 +7,8 @@ never saw in training (trends!) when each window is expressed relative to its ow
 - mode "global": a = μ
 - mode "last":   a = X[W − 1]     (the last observed value: the net learns changes from "now")
 - mode "mean":   a = mean(X)
+- mode "season_mean": a = mean of the window's last season, X[W − m:] (its last value when m = 1): a level
+  that one season's high or low point does not move
 - mode "seasonal": inputs as "last", but each target step h is expressed against the value one season
   earlier, A[h] = X[W − m + (h mod m)] (m = season length ≤ W): the net learns corrections to the
   seasonal naive forecast, so an untrained net already forecasts like seasonal naive.
@@ -25,7 +27,8 @@ import numpy as np
 
 __all__ = ["Scaler", "MODES"]
 
-MODES = ("last", "mean", "global", "seasonal")
+MODES = ("last", "mean", "global", "seasonal", "season_mean")
+SCALES = ("std", "step")
 
 
 @dataclass
@@ -35,18 +38,28 @@ class Scaler:
     mode: str = "last"
     mean: float = 0.0
     scale: float = 1.0
-    season_length: int = 1  # m, used by mode "seasonal" only
+    season_length: int = 1  # m, used by modes "seasonal" and "season_mean"
+    scale_by: str = "std"  # s: "std" of the training values, or "step": their mean absolute step change
 
     def fit(self, train_values) -> Scaler:
-        """Learn μ and s from the training values only (s = 1 for a constant or one-point series)."""
+        """Learn μ and s from the training values only (s = 1 for a constant or one-point series).
+
+        s = std(x) ("std"), or mean |x[t] − x[t−1]| ("step": the size of a typical move, which a trend
+        does not inflate the way it inflates the spread).
+        """
         if self.mode not in MODES:
             raise ValueError(f"unknown scaling mode {self.mode!r}")
+        if self.scale_by not in SCALES:
+            raise ValueError(f"unknown scale {self.scale_by!r}")
         x = np.asarray(train_values, dtype=np.float64).ravel()
         x = x[np.isfinite(x)]
         if x.size == 0:
             raise ValueError("no finite training values to fit the scaler")
         self.mean = float(np.mean(x))
         s = float(np.std(x))
+        if self.scale_by == "step" and x.size > 1:
+            step = float(np.mean(np.abs(np.diff(x))))
+            s = step if step > 1e-12 else s
         # a constant series has no spread: fall back to its magnitude, then to 1
         self.scale = s if s > 1e-12 else (abs(self.mean) if abs(self.mean) > 1e-12 else 1.0)
         return self
@@ -58,6 +71,9 @@ class Scaler:
             return X[:, -1].astype(np.float64)
         if self.mode == "mean":
             return X.mean(axis=1, dtype=np.float64)
+        if self.mode == "season_mean":
+            k = max(1, min(int(self.season_length), X.shape[1]))
+            return X[:, -k:].mean(axis=1, dtype=np.float64)
         return np.full(X.shape[0], self.mean)
 
     def target_anchor(self, X: np.ndarray, horizon: int) -> np.ndarray:
@@ -88,7 +104,8 @@ class Scaler:
         return A + self.scale * np.asarray(Ys, dtype=np.float64)
 
     def to_dict(self) -> dict:
-        return {"mode": self.mode, "mean": self.mean, "scale": self.scale, "season_length": self.season_length}
+        return {"mode": self.mode, "mean": self.mean, "scale": self.scale, "season_length": self.season_length,
+                "scale_by": self.scale_by}
 
     @classmethod
     def from_dict(cls, d: dict) -> Scaler:
@@ -97,7 +114,8 @@ class Scaler:
             mean=float(d["mean"]),
             scale=float(d["scale"]),
             season_length=int(d.get("season_length", 1)),
+            scale_by=str(d.get("scale_by", "std")),
         )
-        if sc.mode not in MODES or not np.isfinite(sc.mean) or not np.isfinite(sc.scale) or sc.scale <= 0:
+        if sc.scale_by not in SCALES or sc.mode not in MODES or not np.isfinite(sc.mean) or not np.isfinite(sc.scale) or sc.scale <= 0:
             raise ValueError("bad scaler")
         return sc

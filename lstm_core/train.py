@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .errors import CoreError
-from .losses import huber, mae, mse
+from .losses import huber, mae, mse, weighted
 from .optim import CosineSchedule, ReduceOnPlateau, clip_grad_norm, make_optimizer
 
 __all__ = [
@@ -172,7 +172,10 @@ def loss_fn(name: str, delta: float = 1.0) -> Callable[[np.ndarray, np.ndarray],
     if name == "mae":
         return mae
     if name == "huber":
-        return lambda pred, target: huber(pred, target, delta)
+        def huber_loss(pred, target):
+            return huber(pred, target, delta)
+        huber_loss.delta = delta  # read by losses.weighted
+        return huber_loss
     raise CoreError("errors.engine.bad_config", field="loss", value=str(name))
 
 
@@ -269,17 +272,24 @@ def fit_model(
     member: int = 0,
     members: int = 1,
     forecaster: Any = None,
+    weights: np.ndarray | None = None,
 ) -> History:
     """Train ``model`` in place on (X, Y), validating on (X_val, Y_val); returns the ``History``.
 
-    X (N, T, in) and Y (N, out) or (N, T, out) are cast to the model's dtype once. Callbacks may return
-    ``False`` or raise ``StopTraining`` to cancel. Never raises for divergence (see the module docstring).
+    X (N, T, in) and Y (N, out) or (N, T, out) are cast to the model's dtype once. ``weights`` (shaped like
+    Y, ≥ 0) weigh each target element in the training loss (0 leaves it out; see ``losses.weighted``).
+    Callbacks may return ``False`` or raise ``StopTraining`` to cancel. Never raises for divergence (see the
+    module docstring).
     """
     cfg = config or TrainConfig()
     lossf = loss_fn(cfg.loss, cfg.huber_delta)
     dtype = next(iter(model.params.values())).dtype
     X = np.ascontiguousarray(X, dtype=dtype)
     Y = np.ascontiguousarray(Y, dtype=dtype)
+    if weights is not None:
+        weights = np.asarray(weights, dtype=np.float64)
+        if weights.shape != Y.shape or not np.isfinite(weights).all() or (weights < 0).any():
+            raise CoreError("errors.engine.bad_config", field="weights", value=str(weights.shape))
     has_val = X_val is not None and Y_val is not None and len(X_val) > 0
     if has_val:
         X_val = np.ascontiguousarray(X_val, dtype=dtype)
@@ -321,7 +331,12 @@ def fit_model(
                 try:
                     with np.errstate(over="ignore", invalid="ignore"):
                         pred, cache = model.forward(X[idx])
-                        loss, dpred = lossf(pred, Y[idx])
+                        if weights is None:
+                            loss, dpred = lossf(pred, Y[idx])
+                        elif weights[idx].sum() > 0:
+                            loss, dpred = weighted(lossf, pred, Y[idx], weights[idx])
+                        else:  # every target of this batch lies past the end: nothing to learn from it
+                            continue
                         loss = float(loss)
                         grads = model.backward(dpred, cache) if math.isfinite(loss) else None
                 except CoreError as exc:  # the core refuses NaN/inf activations: that is divergence here

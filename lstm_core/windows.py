@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["chronological_split", "make_windows", "origins_in", "Windows"]
+__all__ = ["chronological_split", "make_windows", "origins_in", "Windows", "all_windows"]
 
 
 def chronological_split(n: int, val_fraction: float, test_fraction: float) -> tuple[int, int]:
@@ -74,3 +74,22 @@ def make_windows(values, window: int, horizon: int, start: int = 0, end: int | N
     X = x[origins[:, None] + np.arange(-W, 0)[None, :]]  # (N, W)
     Y = x[origins[:, None] + np.arange(H)[None, :]]  # (N, H)
     return Windows(X, Y, origins)
+
+
+def all_windows(values, window: int, horizon: int, half_life: float = 0.0) -> tuple[Windows, np.ndarray]:
+    """A window at every origin o = W .. N − 1, the last ones included, and a weight per target step.
+
+    Targets past the end of the series are 0 with weight 0 (they are left out of the loss); the others weigh
+    2^(−(N − 1 − o) / half_life), so the window ending now counts 1, one ``half_life`` back ½ (all 1 when
+    ``half_life`` is 0). Returns (windows, weights (N_o, H)).
+    """
+    x = np.asarray(values, dtype=np.float64).ravel()
+    n, W, H = x.size, int(window), int(horizon)
+    origins = np.arange(W, n)
+    idx = origins[:, None] + np.arange(H)[None, :]
+    known = idx < n
+    X = x[origins[:, None] + np.arange(-W, 0)[None, :]]
+    Y = np.where(known, x[np.minimum(idx, n - 1)], 0.0)
+    age = (n - 1 - origins).astype(np.float64)
+    recency = 0.5 ** (age / half_life) if half_life > 0 else np.ones(origins.size)
+    return Windows(X, Y, origins), known * recency[:, None]

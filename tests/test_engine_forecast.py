@@ -9,7 +9,7 @@ import pytest
 
 from lstm_core import CoreError
 from lstm_core.backtest import backtest, backtest_origins
-from lstm_core.forecast import ForecastConfig, Forecaster, min_points
+from lstm_core.forecast import RECIPE, ForecastConfig, Forecaster, min_points
 from lstm_core.windows import chronological_split
 from ui.i18n import translate
 
@@ -36,7 +36,10 @@ def fitted():
 def test_auto_config_follows_the_data():
     cfg = ForecastConfig.auto(500, 12)
     assert (cfg.horizon, cfg.window, cfg.season_length) == (12, 24, 12)
-    assert cfg.strategy == "direct" and cfg.cell == "lstm" and cfg.loss == "huber"
+    assert cfg.strategy == "direct" and cfg.cell == "lstm" and cfg.loss == "mae" and cfg.refit
+    plain = ForecastConfig.auto(500, 12, recipe=False)  # the teaching pages' network: the fields' own defaults
+    assert all(getattr(plain, k) == getattr(ForecastConfig(), k) for k in RECIPE)
+    assert (plain.window, plain.horizon) == (cfg.window, cfg.horizon) and plain.epochs >= cfg.epochs
     short = ForecastConfig.auto(40, 1)
     assert short.window + short.horizon < 40 and min_points(short) <= 40
     weekly = ForecastConfig.auto(1000, 52)
@@ -100,8 +103,9 @@ def test_no_leakage_from_the_future():
         assert np.array_equal(v, b.models[0].params[k])
     # 2) change everything after the training part: the scaler and the whole optimisation path are the same;
     #    only the validation loss (used to pick the stopping epoch) sees the new values, by design
+    # (whether to work on the log scale is decided on every value given, so the change keeps them positive)
     z = x.copy()
-    z[train_end:] = -z[train_end:]
+    z[train_end:] = 3.0 * z[train_end:][::-1] + 50.0
     c = Forecaster(dataclasses.replace(cfg, patience=0))
     hist_c = c.fit(z)
     assert a.scaler == c.scaler
@@ -232,7 +236,8 @@ def test_backtest_members_refits_one_network_per_origin():
     cfg = _cfg(epochs=3, ensemble=3)
     seen = set()
     res = backtest(x, cfg, n_origins=2, members=1, callback=lambda info: seen.add((info.origin, info.members)))
-    assert seen == {(0, 1), (1, 1)}  # one network at each origin, whatever cfg.ensemble says
+    # one network at each origin whatever cfg.ensemble says: with the recipe, one held-out and one final
+    assert seen == {(0, 2), (1, 2)} and cfg.refit
     from lstm_core.backtest import backtest_origin, origin_config
 
     one = backtest_origin(x, origin_config(cfg, 1), res.origins[0], (80, 95), 12)

@@ -74,12 +74,12 @@ def _ours(module: str) -> str | None:
 
 
 # The app's computations that figures and pages share: no streamlit, no plotly, only numbers and texts.
-PURE = ("ui.cell_text", "ui.cell_values", "ui.clamp_text", "ui.clamping", "ui.comparison", "ui.glossary_terms", "ui.progress", "ui.reading", "ui.tables", "ui.vanishing_text")
+PURE = ("ui.cell_text", "ui.cell_values", "ui.clamp_text", "ui.clamping", "ui.comparison", "ui.glossary_terms", "ui.progress", "ui.reading", "ui.recipe_text", "ui.tables", "ui.vanishing_text")
 
 # (module prefix, third-party packages allowed, project prefixes allowed); the first matching rule applies.
 RULES: list[tuple[str, set[str], tuple[str, ...]]] = [
     ("locales", set(), ("locales",)),
-    ("lstm_core.__main__", {"pandas", "numpy"}, ("lstm_core", "datasets", "locales")),
+    ("lstm_core.__main__", {"pandas", "numpy", "threadpoolctl"}, ("lstm_core", "datasets", "locales")),
     ("lstm_core", {"numpy"}, ("lstm_core",)),
     ("datasets", {"numpy", "pandas"}, ("datasets",)),
     ("ui.i18n", {"streamlit"}, ("locales",)),

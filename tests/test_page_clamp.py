@@ -21,7 +21,7 @@ def reading(at) -> str:
 def with_model(at, cell: str):
     """Fit a tiny model on the loaded series (as the Train page does), then open the page."""
     loaded = at.session_state[state.SERIES]
-    cfg = ForecastConfig.auto(loaded.n, loaded.season_length, hidden_size=4, epochs=1, ensemble=1, cell=cell)
+    cfg = ForecastConfig.auto(loaded.n, loaded.season_length, recipe=False, hidden_size=4, epochs=1, ensemble=1, cell=cell)
     fc = Forecaster(cfg)
     history = fc.fit(loaded.series.to_numpy())
     at.session_state[state.MODEL] = state.TrainedModel(fc, history, cfg, loaded.key)

@@ -74,7 +74,7 @@ def test_gru_update_one_freezes_the_hidden_state():
 def test_member_forecast_without_clamp_is_the_forecasters_own(strategy):
     rng = np.random.default_rng(0)
     y = np.sin(np.arange(160) * 2 * np.pi / 12) * 5 + 20 + rng.normal(0, 0.3, 160)
-    cfg = ForecastConfig.auto(160, 12, hidden_size=6, epochs=2, ensemble=1, strategy=strategy)
+    cfg = ForecastConfig.auto(160, 12, recipe=False, hidden_size=6, epochs=2, ensemble=1, strategy=strategy)
     fc = Forecaster(cfg)
     fc.fit(y)
     mine = member_forecast(fc, y)

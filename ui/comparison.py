@@ -39,7 +39,7 @@ ERROR_METRICS: tuple[str, ...] = ("mae", "rmse", "smape", "mase")  # in the orde
 
 def default_config(n_points: int, season_length: int) -> ForecastConfig:
     """The Compare page's shared starting config: ``ForecastConfig.auto`` with one network, epochs capped."""
-    base = ForecastConfig.auto(n_points, season_length, ensemble=1)
+    base = ForecastConfig.auto(n_points, season_length, recipe=False, ensemble=1)
     return dataclasses.replace(base, epochs=int(min(base.epochs, MAX_DEFAULT_EPOCHS)))
 
 

@@ -48,9 +48,9 @@ REPLAY_BUDGET_BYTES = 24_000_000  # replay snapshots of one run stay under this 
 
 
 def default_config(loaded: state.LoadedSeries, **overrides) -> ForecastConfig:
-    """``ForecastConfig.auto`` for the series, with one ensemble member (see ``APP_ENSEMBLE``)."""
+    """``ForecastConfig.auto`` for the series without the forecasting recipe, one member (``APP_ENSEMBLE``)."""
     overrides.setdefault("ensemble", APP_ENSEMBLE)
-    return ForecastConfig.auto(n_points=loaded.n, season_length=loaded.season_length, **overrides)
+    return ForecastConfig.auto(n_points=loaded.n, season_length=loaded.season_length, recipe=False, **overrides)
 
 
 class Outcome(enum.Enum):
