@@ -72,7 +72,9 @@ def test_link_reproduces_the_run_and_verdict_shown(lang):
         expected = translate(lang, "forecast.verdict.worse", cell="LSTM", pct=round(100 * (ratio - 1)),
                              best=translate(lang, f"forecast.method.{best}"))
     assert expected in verdicts, verdicts
-    assert len(at.get("plotly_chart")) == 1
+    assert [c.key for c in at.get("plotly_chart")] == ["forecast.fig", "forecast.bt_fig"]  # + backtest vs actuals
+    assert run.backtest.cuts == (102, 108, 114) and all(set(p) == set(bt) for p in run.backtest.paths)
+    assert all(p["model"].shape == (6,) for p in run.backtest.paths)  # what the backtest figure draws
     assert_no_missing_keys(at)
 
     # the page wrote its configuration back into the URL; a new session opened with it gives the same forecast

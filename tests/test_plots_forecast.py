@@ -103,3 +103,76 @@ def test_portuguese_dates_and_numbers():
     assert formats and not any("%b" in f or "%B" in f for f in formats)
     assert pt.layout.xaxis.hoverformat.startswith("%d/%m/%Y")
     assert not en.layout.xaxis.tickformatstops
+
+
+def test_band_edges_have_no_markers():
+    """Plotly draws markers on a trace without a mode when it has fewer than 20 points: a 6-step band showed
+    dots along its edges. The bands are lines of width 0 (only the fill shows); the forecast keeps its markers."""
+    for H in (6, 12, 80):
+        fig = _fig(H=H)
+        bands = [t for t in fig.data if t.fill == "toself"]
+        assert len(bands) == 2
+        assert all(t.mode == "lines" and t.line.width == 0 for t in bands)
+        assert fig.data[-1].mode == ("lines+markers" if H <= 60 else "lines")
+
+
+def _backtest(methods=("model", "seasonal_naive", "naive", "drift"), n=120, H=6, cuts=(102, 108, 114)):
+    idx = pd.date_range("2000-01-01", periods=n, freq="MS")
+    y = np.sin(np.arange(n) / 2)
+    paths = [{m: y[c:c + H] + 0.1 * k for k, m in enumerate(methods)} for c in cuts]
+    return y, idx, list(cuts), paths
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_backtest_figure_draws_each_method_against_the_actuals(lang):
+    y, idx, cuts, paths = _backtest()
+    fig = fp.backtest_figure(y, idx, cuts, paths, cell_label="GRU", lang=lang)
+    by_name = {t.name: t for t in fig.data}
+    actual = by_name[translate(lang, "forecast.backtest_plot.actual")]
+    np.testing.assert_array_equal(np.asarray(actual.y, dtype=float), y[102:120])  # every held-out point
+    assert actual.mode == "lines+markers" and actual.line.color == colors.HISTORY
+    history = by_name[translate(lang, "forecast.plot.history")]
+    assert len(history.x) == 24 + 1 and pd.Timestamp(history.x[-1]) == idx[102]  # context up to the first block
+    model = by_name[translate(lang, "forecast.method.model", cell="GRU")]
+    assert model.line.color == colors.FORECAST and model.line.dash == "solid"
+    # one trace per method: its three blocks separated by a gap, so the blocks are not joined across cuts
+    my = np.asarray(model.y, dtype=float)
+    assert my.size == 3 * 6 + 2 and np.isnan(my[[6, 13]]).all()
+    np.testing.assert_allclose(my[~np.isnan(my)], np.concatenate([p["model"] for p in paths]))
+    assert len(pd.DatetimeIndex(model.x).unique()) == 18  # a gap repeats the next block's first date
+    methods = [t for t in fig.data if t.legendgroup]
+    assert [t.legendgroup for t in methods] == ["model", "seasonal_naive", "naive", "drift"]
+    assert len({t.line.color for t in methods}) == 4 and len({t.line.dash for t in methods}) == 4
+    assert colors.HISTORY not in {t.line.color for t in methods}
+    assert len(fig.layout.shapes) == 3  # a dotted line at each cut
+    assert fig.layout.xaxis.title.text == translate(lang, "plot.time")
+    assert fig.layout.separators == (",." if lang == "pt-BR" else ".,")
+
+
+def test_backtest_figure_is_generic_over_the_methods_present():
+    """Methods added to the backtest later (Theta, ETS, ...) get their own colour; one missing at a cut is left
+    out there; the default view shows the network, seasonal naive and the best other method only."""
+    y, idx, cuts, paths = _backtest(methods=("model", "seasonal_naive", "naive", "theta", "ets"))
+    del paths[0]["ets"]
+    mean = {"model": {"mase": 0.9}, "seasonal_naive": {"mase": 1.0}, "naive": {"mase": 1.4},
+            "theta": {"mase": 0.8}, "ets": {"mase": float("nan")}}
+    shown = fp.default_shown(mean)
+    assert shown == {"model", "seasonal_naive", "theta"}
+    fig = fp.backtest_figure(y, None, cuts, paths, shown=shown)
+    groups = {t.legendgroup: t for t in fig.data if t.legendgroup}
+    assert list(groups) == ["model", "seasonal_naive", "naive", "theta", "ets"]
+    assert {g: t.visible for g, t in groups.items()} == {"model": True, "seasonal_naive": True, "naive": "legendonly",
+                                                         "theta": True, "ets": "legendonly"}
+    assert groups["theta"].line.color in colors.EXTRA_METHOD_COLORS
+    assert groups["ets"].line.color in colors.EXTRA_METHOD_COLORS
+    assert groups["theta"].line.color != groups["ets"].line.color
+    assert np.asarray(groups["ets"].y, dtype=float).size == 2 * 6 + 1  # two blocks only
+    assert list(groups["ets"].x)[0] == 108
+    assert fig.layout.xaxis.title.text == translate("en", "plot.step")
+    assert fp.default_shown({"model": {"mase": 1.0}}) == {"model"}
+
+
+def test_backtest_figure_checks_its_inputs():
+    y, idx, cuts, paths = _backtest()
+    with pytest.raises(ValueError):
+        fp.backtest_figure(y, idx, cuts[:2], paths)

@@ -42,12 +42,16 @@ FIT_CHUNK = 1_024  # windows run through the network at once for that line
 
 @dataclass(frozen=True)
 class Backtest:
-    """A finished backtest: mean metrics per method over ``origins`` origins of ``horizon`` steps."""
+    """A finished backtest: mean metrics per method over ``origins`` origins of ``horizon`` steps, and what
+    each method forecast at each cut (for the figure of the forecasts against the actuals)."""
 
     mean: Mapping[str, Mapping[str, float]]
     origins: int
     horizon: int
     members: int  # networks fitted per origin
+    cuts: tuple[int, ...] = ()  # series position where each held-out block starts
+    paths: tuple[Mapping[str, np.ndarray], ...] = dataclasses.field(default=(), compare=False, repr=False)
+    # per cut, {method: (H,) mean forecast}; every method the backtest ran, whatever their names
 
 
 @dataclass
@@ -205,7 +209,10 @@ def run_backtest(run: ForecastRun, loaded: state.LoadedSeries, bar, on_wait: Cal
         run.backtest_error, run.backtest_pending = exc, False
         return
     res = collect(cuts, cfg_o.horizon, mm, done)
-    run.backtest, run.backtest_pending = Backtest(res.mean, len(res.origins), res.horizon, cfg_o.ensemble), False
+    paths = tuple({name: np.asarray(f.mean, dtype=float) for name, f in r.forecasts.items()} for r in done)
+    run.backtest = Backtest(res.mean, len(res.origins), res.horizon, cfg_o.ensemble,
+                            cuts=tuple(int(r.origin) for r in done), paths=paths)
+    run.backtest_pending = False
 
 
 def future_index(loaded: state.LoadedSeries, horizon: int) -> tuple[pd.Index, DataError | None]:

@@ -95,10 +95,14 @@ FORECAST_RUN = "forecast.run"  # ui.forecasting.ForecastRun: the fitted or uploa
 FORECAST_HORIZON = "forecast.horizon"  # widget: steps to forecast
 FORECAST_ORIGINS = "forecast.origins"  # widget: rolling-origin backtest origins (advanced)
 FORECAST_UPLOAD = "forecast.upload"  # widget: st.file_uploader of a saved model (.npz)
-FORECAST_UPLOAD_SIG = "forecast.upload_sig"  # file id of the last model upload handled (handled once)
+FORECAST_UPLOAD_SIG = "forecast.upload_sig"  # ui.forecast_upload.Received: the last model upload (handled once)
 FORECAST_LINKED = "forecast.linked"  # the shareable-link query params already applied (applied once per link)
 FORECAST_SETTINGS_FOR = "forecast.settings_for"  # (data key, horizon) the settings widgets were filled for
 FORECAST_AUTORUN = "forecast.autorun"  # bool: a shared link asked for a run on this page load
+FORECAST_DROP = "forecast.drop"  # widget: st.file_uploader of a table (or a model) at the top of the page
+FORECAST_DROP_SIG = "forecast.drop_sig"  # ui.forecast_upload.Received: the last file dropped there (handled once)
+FORECAST_CSV_FORMAT = "forecast.csv_format"  # widget: "machine" | "locale", the forecast CSV's format
+FORECAST_LEAVE_SERIES = "forecast.leave_series"  # widget: bool, save the model file without its series
 
 
 def forecast_setting_key(field: str) -> str:

@@ -1,5 +1,6 @@
 """A user's CSV on the Data page: the reading options they can override, how each is written for people,
-and reading the file into the session's series (a failed read keeps the series the user had)."""
+and reading the file into the session's series (a failed read keeps the series the user had). A table dropped
+on another page goes through the same reading (``take_file``)."""
 
 from __future__ import annotations
 
@@ -103,3 +104,13 @@ def read_upload(name: str, blob: bytes, file_id: str, opts: Mapping[str, Any]) -
             extra={"file_id": file_id},
         )
     )
+
+
+def take_file(name: str, blob: bytes, file_id: str) -> DataError | None:
+    """A table dropped on another page (the Forecast page), read as the Data page reads a new file: kept as the
+    Data page's upload (so "Your file" there shows what was detected and offers the overrides), the overrides
+    reset, detection only. Returns the error when it cannot be read; the series the user had is then kept."""
+    st.session_state[state.DATA_UPLOAD_BYTES] = (name, blob, file_id)
+    forget_overrides()
+    read_upload(name, blob, file_id, {})
+    return st.session_state.get(state.DATA_UPLOAD_ERROR)

@@ -1,10 +1,11 @@
 """Forecast: fit the loaded series on all its history, forecast H steps with 80 % / 95 % intervals on its own
 calendar, check the network against the baselines with a rolling-origin backtest, and download or share it.
 
-Thin page: the run, its settings, shared links, the fit and the backtest are ``ui.forecasting``; files are
-``ui.export``; figures ``ui.plots.forecast``. A failed model upload shows a translated error and keeps the run
-the user had. The chart, the fit status and the downloads are drawn *before* the backtest starts; the backtest
-then runs origin by origin under its own progress bar, in a box placed above the downloads.
+Thin page: the run, its settings, shared links, the fit and the backtest are ``ui.forecasting``; dropped files
+``ui.forecast_upload`` (a table becomes the series, read as on the Data page; a model the run); downloads are
+``ui.export``; figures ``ui.plots.forecast``. A file that cannot be used shows a translated error and keeps the
+series and the run the user had. The chart, the fit status and the downloads are drawn *before* the backtest
+starts; the backtest then runs origin by origin under its own progress bar, in a box placed above the downloads.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import streamlit as st
 from datasets import DataError
 from lstm_core.errors import CoreError
 from lstm_core.forecast import CELLS, ForecastConfig
-from ui import export, forecasting, state, tables, widgets
+from ui import export, forecast_upload, forecasting, recipe_text, state, tables, widgets
 from ui.forecasting import LEVELS, SETTINGS
 from ui.i18n import current_lang, fmt_num, t, translate
 from ui.plots import forecast as fplots
@@ -28,6 +29,11 @@ try:  # a shared link: load its data and settings once
     forecasting.open_link({k: st.query_params.get(k) for k in st.query_params}, lang)
 except (DataError, CoreError) as exc:
     widgets.show_error(exc)
+
+# --- a table (or a saved model) dropped right here --------------------------------------------------------
+drop = st.file_uploader(t("forecast.drop.label"), key=state.FORECAST_DROP, help=t("forecast.drop.help"))
+forecast_upload.show(forecast_upload.receive(drop, state.FORECAST_DROP_SIG))
+autorun = st.session_state.pop(state.FORECAST_AUTORUN, False)  # a shared link or a new table asks for a fit
 
 loaded = state.get_series()
 values = loaded.series.to_numpy(dtype=float)
@@ -85,7 +91,6 @@ else:
     st.caption(t("forecast.link_upload"))
 
 # --- fitting -------------------------------------------------------------------------------------------------
-autorun = st.session_state.pop(state.FORECAST_AUTORUN, False)
 current: forecasting.ForecastRun | None = st.session_state.get(state.FORECAST_RUN)
 same = current is not None and current.data_key == loaded.key and current.config == config
 if st.button(t("forecast.run"), type="primary", icon=":material/trending_up:", key="forecast.run_btn") or (
@@ -102,17 +107,11 @@ if st.button(t("forecast.run"), type="primary", icon=":material/trending_up:", k
 # --- uploading a saved model -------------------------------------------------------------------------------
 with st.expander(t("forecast.upload_title"), icon=":material/upload_file:"):
     st.caption(t("forecast.upload_help"))
-    up = st.file_uploader(t("forecast.upload"), type=["npz"], key=state.FORECAST_UPLOAD)
-    if up is not None and st.session_state.get(state.FORECAST_UPLOAD_SIG) != up.file_id:
-        st.session_state[state.FORECAST_UPLOAD_SIG] = up.file_id
-        try:
-            uploaded = forecasting.from_upload(up.getvalue(), loaded)
-            st.session_state[state.FORECAST_RUN] = uploaded
-            st.success(t("forecast.upload_ok", cell=translate(lang, f"cell_kind.{uploaded.config.cell}"),
-                         window=uploaded.config.window, horizon=uploaded.config.horizon))
-        except (CoreError, DataError) as exc:
-            widgets.show_error(exc)
-            st.info(t("forecast.upload_kept"), icon=":material/info:")
+    got = forecast_upload.receive(st.file_uploader(t("forecast.upload"), key=state.FORECAST_UPLOAD),
+                                  state.FORECAST_UPLOAD_SIG)
+    if got is not None and got.kind == "table" and state.get_series().key != loaded.key:
+        st.rerun()  # a table dropped here: the whole page follows the new series
+    forecast_upload.show(got)
 
 # --- results -------------------------------------------------------------------------------------------------
 run: forecasting.ForecastRun | None = st.session_state.get(state.FORECAST_RUN)
@@ -139,6 +138,8 @@ if run.origin == "fit":
                  status=t(run.history.message_key, **run.history.message_params)))
 else:
     st.info(t("forecast.from_upload", cell=cell_label), icon=":material/upload_file:")
+with st.expander(t("forecast.how.title"), icon=":material/science:"):
+    st.markdown("\n".join(f"- {line}" for line in recipe_text.recipe_lines(fc, lang)))
 
 
 @st.fragment
@@ -163,10 +164,21 @@ verdict_box = st.container()
 # --- downloads -------------------------------------------------------------------------------------------------
 st.subheader(t("forecast.downloads"))
 d1, d2, d3 = st.columns(3)
-d1.download_button(t("forecast.dl_csv"), export.forecast_csv(future, fcst), file_name="forecast.csv",
-                   mime="text/csv", icon=":material/download:", key="forecast.dl_csv")
-d2.download_button(t("forecast.dl_model"), export.model_bytes(fc), file_name="lstm_lab_model.npz",
-                   mime="application/octet-stream", icon=":material/download:", key="forecast.dl_model")
+csv_format = d1.radio(t("forecast.csv.format"), export.CSV_FORMATS, key=state.FORECAST_CSV_FORMAT,
+                      format_func=widgets.labeler("forecast.csv.", lang), help=t("forecast.csv.format_help"))
+csv_bytes, csv_name = export.forecast_download(future, fcst, csv_format, lang)
+d1.download_button(t("forecast.dl_csv"), csv_bytes, file_name=csv_name, mime="text/csv",
+                   icon=":material/download:", key="forecast.dl_csv")
+d1.caption(t(f"forecast.csv.{csv_format}_note"))
+model_slot = d2.empty()  # the button goes above the choice it depends on
+leave_out = d2.toggle(t("forecast.model_file.leave_out"), key=state.FORECAST_LEAVE_SERIES,
+                      help=t("forecast.model_file.leave_out_help",
+                             n=fmt_num(export.series_in_model(fc, with_series=False), 0, lang)))
+model_file, notes = export.model_download(fc, with_series=not leave_out)
+for note_key, note_params in notes:
+    d2.caption(t(note_key, **{k: fmt_num(v, 0, lang) for k, v in note_params.items()}))
+model_slot.download_button(t("forecast.dl_model"), model_file, file_name="lstm_lab_model.npz",
+                           mime="application/octet-stream", icon=":material/download:", key="forecast.dl_model")
 d3.download_button(t("forecast.dl_config"), export.config_json(cfg, {"source": loaded.source, **loaded.ref}),
                    file_name="lstm_lab_config.json", mime="application/json", icon=":material/download:",
                    key="forecast.dl_config")
@@ -202,3 +214,8 @@ with verdict_box:
         st.dataframe(table, hide_index=True, width="stretch")
         text, beats = tables.verdict(bt.mean, lang, cell_label)
         (st.success if beats else st.warning)(text)
+        if bt.paths:
+            widgets.show_figure(fplots.backtest_figure(values, loaded.series.index, bt.cuts, bt.paths,
+                                                       cell_label=cell_label, shown=fplots.default_shown(bt.mean),
+                                                       lang=lang), key="forecast.bt_fig")
+            st.caption(t("forecast.backtest_plot.note", horizon=bt.horizon))

@@ -23,6 +23,11 @@ Series roles: history #7A8B99 (neutral slate, visible on white and on near-black
 forecast #D55E00 with interval bands of the same hue at 30 % (80 %) and 15 % (95 %) opacity; the
 train / validation / test regions are shaded blue / orange / purple at low opacity.
 
+Forecasting methods (the Forecast page's backtest against the actuals): the network in the forecast's
+vermillion, each baseline its own Okabe–Ito hue (``METHOD_COLORS``); a method not listed there (one added to
+the backtest later) takes the next unused colour of ``EXTRA_METHOD_COLORS``. Lines also differ by dash, so
+they stay apart in grey scale.
+
 Heatmap scales (DESIGN.md):
 - sigmoid gates (values in 0..1): a sequential scale from near-white (gate closed, 0) through the gate's
   colour to a dark shade of it (gate open, 1), always with ``zmin=0, zmax=1``;
@@ -69,6 +74,16 @@ SPLIT_FILL: dict[str, str] = {
     "test": "rgba(204, 121, 167, 0.18)",
 }
 CURSOR = "#7A8B99"
+
+# --- forecasting methods ------------------------------------------------------------------------------
+METHOD_COLORS: dict[str, str] = {
+    "model": FORECAST,  # vermillion, like the forecast itself
+    "seasonal_naive": "#0072B2",  # blue
+    "naive": "#009E73",  # bluish green
+    "drift": "#56B4E9",  # sky blue
+    "moving_average": "#CC79A7",  # reddish purple (often the best baseline: shown beside seasonal naive's blue)
+}
+EXTRA_METHOD_COLORS: tuple[str, ...] = ("#882255", "#B8A000", "#332288", "#E69F00")  # wine, yellow, indigo, orange
 
 # --- diverging scale for signed states --------------------------------------------------------------
 NEGATIVE = "#0072B2"
