@@ -72,7 +72,7 @@ def test_baseline_intervals_cover_a_random_walk_and_widen():
     w95 = fc.upper[95] - fc.lower[95]
     assert np.all(w95 >= w80) and np.all(np.diff(w80) >= 0) and w80[-1] > 2 * w80[0]
     assert list(fc.as_dict()) == ["forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
-    assert set(default_baselines(12)) == {"naive", "seasonal_naive", "drift", "moving_average"}
+    assert set(default_baselines(12)) == {"naive", "seasonal_naive", "drift", "moving_average", "theta"}
 
 
 def test_conformal_halfwidths_quantile_and_extrapolation():
@@ -125,3 +125,20 @@ def test_seasonal_anchor_targets_are_corrections_to_seasonal_naive():
     assert np.allclose(Xs[0, -1], 0.0)
     assert np.allclose(sc.inverse(np.zeros_like(Ys), A), A)  # a zero output is seasonal naive
     assert np.allclose(sc.inverse(Ys, A), Y)
+
+
+def test_theta_follows_a_trend_and_never_sees_past_its_origin():
+    from lstm_core.baselines import Theta
+
+    t = np.arange(60.0)
+    line = 10.0 + 0.5 * t
+    f = Theta(1).fit(line).predict(5, levels=()).mean
+    np.testing.assert_allclose(f, 10.0 + 0.5 * np.arange(60, 65), rtol=0.02)  # SES + half the slope ≈ the line
+    x = np.random.default_rng(3).normal(0, 1, 80).cumsum() + 50
+    y = x.copy()
+    y[50:] += 100.0
+    a, b = Theta(4).paths(x, np.array([40, 50]), 6), Theta(4).paths(y, np.array([40, 50]), 6)
+    np.testing.assert_array_equal(a, b)  # the future after each origin changes nothing
+    seasonal = 100 + 10 * np.sin(2 * np.pi * np.arange(48) / 12)
+    g = Theta(12).fit(seasonal).predict(12, levels=()).mean
+    np.testing.assert_allclose(g, seasonal[36:48], rtol=0.01)  # the season comes back

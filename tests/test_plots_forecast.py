@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from locales import format_number as fmt_num
 from ui import tables
 from ui.i18n import translate
 from ui.plots import colors
@@ -93,6 +94,13 @@ def test_verdict_is_computed_from_the_numbers():
     tie = {**MEAN, "model": {**MEAN["model"], "mase": 0.996}}
     assert tables.verdict(tie, "en")[0] == translate("en", "forecast.verdict.tie", cell="LSTM")
     assert tables.verdict({"model": {"mase": 1.0}}, "en")[0] == translate("en", "forecast.verdict.unknown")
+    # beating seasonal naive while Theta, hard to beat, does better still: the verdict says so plainly
+    hard = {**MEAN, "theta": {"mase": MEAN["model"]["mase"] * 0.9}}
+    text, beats = tables.verdict(hard, "pt-BR", "LSTM")
+    assert beats and text.startswith(tables.verdict(MEAN, "pt-BR", "LSTM")[0])
+    assert "Theta" in text and fmt_num(hard["theta"]["mase"], 2, "pt-BR") in text
+    easy = {**MEAN, "theta": {"mase": MEAN["model"]["mase"] * 1.1}}
+    assert tables.verdict(easy, "en", "LSTM") == tables.verdict(MEAN, "en", "LSTM")
 
 
 def test_portuguese_dates_and_numbers():
@@ -160,7 +168,7 @@ def test_backtest_figure_is_generic_over_the_methods_present():
     assert shown == {"model", "seasonal_naive", "theta"}
     fig = fp.backtest_figure(y, None, cuts, paths, shown=shown)
     groups = {t.legendgroup: t for t in fig.data if t.legendgroup}
-    assert list(groups) == ["model", "seasonal_naive", "naive", "theta", "ets"]
+    assert list(groups) == ["model", "seasonal_naive", "theta", "naive", "ets"]
     assert {g: t.visible for g, t in groups.items()} == {"model": True, "seasonal_naive": True, "naive": "legendonly",
                                                          "theta": True, "ets": "legendonly"}
     assert groups["theta"].line.color in colors.EXTRA_METHOD_COLORS

@@ -15,7 +15,8 @@ import pandas as pd
 from ui.comparison import ERROR_METRICS, MODELS, PARTS, best_per_column
 from ui.i18n import fmt_num, translate
 
-METHOD_ORDER = ("model", "seasonal_naive", "naive", "drift", "moving_average")  # rows: the network, then baselines
+HARD_METHODS = ("theta",)  # simple methods that are hard to beat: the verdict names one that beat the network
+METHOD_ORDER = ("model", "seasonal_naive", "theta", "naive", "drift", "moving_average")  # rows: the network, then baselines
 TRAINING_METRICS = ("mae", "rmse", "mase", "smape")  # the Train page's column order
 MISSING = "—"
 
@@ -143,7 +144,13 @@ def verdict(mean: Mapping[str, Mapping[str, float]], lang: str, cell_label: str 
     if ratio < 1:
         pct = round(100 * (1 - ratio))
         key = "forecast.verdict.better" if pct >= 1 else "forecast.verdict.tie"
-        return translate(lang, key, cell=cell_label, pct=pct), True
+        text = translate(lang, key, cell=cell_label, pct=pct)
+        hard = {m: mean[m].get("mase", math.inf) for m in HARD_METHODS if m in mean}
+        best = min(hard, key=hard.get) if hard else None
+        if best is not None and hard[best] < pair[0]:  # a method that is hard to beat did better: say so
+            text += translate(lang, "forecast.verdict.simpler", best=method_label(best, lang, cell_label),
+                              best_mase=fmt_num(hard[best], 2, lang), model_mase=fmt_num(pair[0], 2, lang))
+        return text, True
     baselines = {m: v.get("mase", math.inf) for m, v in mean.items() if m != "model"}
     best = min(baselines, key=baselines.get)
     pct = round(100 * (ratio - 1))
