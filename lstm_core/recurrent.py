@@ -13,16 +13,16 @@ Notation (one direction of one layer, row vectors, ``B`` batch, ``T`` time, ``H`
           h_t = (1 - z) * n + z * h_{t-1}
     RNN   h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)
 
-Speed: gate weights are fused (one matmul for all gates); the input projection of every time step is one
-matmul before the time loop; each step does one matmul for the hidden projection and in-place ufuncs on
-preallocated buffers. A sigmoid is computed as ``0.5 * tanh(0.5 u) + 0.5`` (never overflows): the factor 0.5 is
-folded into the sigmoid rows of the weights, so one ``tanh`` covers all gates of a step. Backward stores the
-pre-activation gradients of every step and forms ``dW_ih``, ``dW_hh`` and the biases with one matmul each after
-the loop, so the loop only carries the recurrence.
+Speed (see "Layout" below for the details): one GEMM per step, of the fused weights ``[W_hh | W_ih | b]`` with
+``[h_{t-1}; x_t; 1]`` (the input projection and the biases folded in); a sigmoid is ``0.5 * tanh(0.5 u) + 0.5``
+(never overflows) with the 0.5 folded into the sigmoid rows, so one ``tanh`` covers all gates; feature-major
+``(H, B)`` slabs so each ufunc call covers whole gates; a backward step of one GEMM and a few broadcast products
+with factors formed before the loop; weight gradients as products after the loop; every GEMM kept below
+OpenBLAS's threading threshold (``gemm``), so a second BLAS thread never slows a layer down; temporaries reused
+across calls (``buffers``), never anything handed to the caller.
 
-Internally arrays are time-major ``(T, B, ...)`` so that one step is a contiguous slice; ``Trace.gate`` returns
-``(B, T, H)`` views. The reverse direction of a bidirectional layer runs ``t = T-1 ... 0`` but stores everything
-at its own time index, so its outputs and gates are in forward time order.
+``Trace.gate`` returns ``(B, T, H)`` views. The reverse direction of a bidirectional layer runs
+``t = T-1 ... 0``; its trace views and outputs are in forward time order.
 
 Layers keep no per-call state: ``forward`` returns a ``Trace`` value that ``backward`` consumes, so one network
 can serve several threads at once.
@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from . import buffers, gemm
 from .errors import CoreError
 
 KINDS: tuple[str, ...] = ("LSTM", "GRU", "RNN")
@@ -163,7 +165,11 @@ def _bad_clamp(reason: str, clamp: Any) -> CoreError:
 
 def _clamp_plan(kind: str, clamps: Any, num_layers: int, num_dirs: int, T: int, H: int
                 ) -> dict[tuple[int, int], dict[int, list[tuple[int, np.ndarray, float]]]]:
-    """Validated clamps as ``{(layer, dir): {t: [(gate_block, absolute_columns, value), ...]}}``."""
+    """Validated clamps as ``{(layer, dir): {t: [(gate_block, rows, value), ...]}}``.
+
+    ``gate_block`` is the gate's PyTorch block, ``rows`` the clamped units' rows in the direction's activation
+    array ``A`` (see ``_DirCache``), ``t`` forward time.
+    """
     plan: dict[tuple[int, int], dict[int, list[tuple[int, np.ndarray, float]]]] = {}
     if clamps is None:
         return plan
@@ -200,309 +206,426 @@ def _clamp_plan(kind: str, clamps: Any, num_layers: int, num_dirs: int, T: int, 
             if cl.steps[0] < 0 or cl.steps[0] >= cl.steps[1]:
                 raise _bad_clamp("bad_steps", cl)
         block = _GATE_BLOCK[kind][cl.gate]
-        cols = units + block * H
+        rows = units + _GATE_ROW[kind][cl.gate] * H
         per_t = plan.setdefault((cl.layer, DIRECTIONS.index(cl.direction)), {})
         for t in range(t0, t1):
-            per_t.setdefault(t, []).append((block, cols, value))
+            per_t.setdefault(t, []).append((block, rows, value))
     return plan
 
 
 def _apply_clamps(a: np.ndarray, entries: list[tuple[int, np.ndarray, float]], blocks: Sequence[int]) -> None:
-    for block, cols, value in entries:
+    """Force the rows of one step's activations ``a`` (rows, B) that the clamps name (gate blocks in ``blocks``)."""
+    for block, rows, value in entries:
         if block in blocks:
-            a[:, cols] = value
+            a[rows] = value
 
 
 # ----------------------------------------------------------------------------------------------- one direction
+#
+# Layout. Arrays are feature-major with the batch last, in processing order (step s is time T-1-s in the
+# reverse direction), so every gate of a step is an ``(H, B)`` slab with unit stride along the batch. The gate
+# activations ``A`` and the backward's per-step rows ``R`` are step-major ``(step, feature, B)``: a step is one
+# contiguous block (elementwise ops on strided slabs ran 2-3x slower). The GEMM operand ``Z`` is feature-outer
+# ``(K, step, B)``: column s, ``Z[:, s] = [h_{s-1}; x_s; 1]`` (K = H + in + 1 rows), is the operand of the step's
+# one GEMM (the input projection and both biases are folded into the fused weights ``[W_hh | W_ih | b]``; the
+# step writes h_s straight into ``Z[:H, s+1]``), and ``Z[:, :T]`` read as a ``(K, T*B)`` matrix gives all weight
+# gradients in one product after the loop. The LSTM keeps its gate rows in the order o, i, f, g (PyTorch's
+# i, f, g, o permuted): the sigmoid rows are one block and [i; f] lies beside [g; c_{t-1}].
+#
+# Backward runs the recurrence only: per step the gradient dh arriving at h_s, a few broadcast products with
+# derivative factors formed for all steps before the loop, and one GEMM by the transposed recurrent weights.
+# After the loop the pre-activation gradients of all steps, copied once into a ``(4H, T*B)`` matrix, give
+# ``dW = du Z^T`` and ``dx = W_ih^T du``. Temporaries come from ``buffers.scratch`` (reused by later calls);
+# everything a caller receives is fresh. Every GEMM goes through ``gemm`` (``tiles`` per step, ``product`` for
+# the long reductions after the loop) so that none wakes a second BLAS thread.
+
+_LSTM_ORDER = (3, 0, 1, 2)  # internal gate block j holds PyTorch's block _LSTM_ORDER[j]: (o, i, f, g)
+# gate name -> internal row block of A; PyTorch block -> internal row block (for clamps)
+_GATE_ROW: dict[str, dict[str, int]] = {
+    "LSTM": {"output": 0, "input": 1, "forget": 2, "candidate": 3},
+    "GRU": {"reset": 0, "update": 1, "candidate": 3},
+    "RNN": {},
+}
+
+
+@lru_cache(maxsize=64)
+def _rows(order: tuple[int, ...], H: int) -> np.ndarray:
+    """Row indices taking gate blocks in ``order`` (each H rows) out of a fused weight matrix (read-only)."""
+    rows = np.concatenate([np.arange(k * H, (k + 1) * H) for k in order])
+    rows.flags.writeable = False
+    return rows
+
+
+_LSTM_TO_TORCH = tuple(_LSTM_ORDER.index(k) for k in range(4))  # internal block of PyTorch's block k
 
 
 class _DirCache:
-    """Everything one direction of one layer keeps from forward for backward (time-major arrays)."""
+    """What forward keeps of one direction of one layer; the arrays belong to the trace (see the layout above).
 
-    __slots__ = ("xt", "acts", "c", "tc", "hp", "out", "h0", "c0", "reverse")
-
-    def __init__(self, **kw: Any) -> None:
-        for name in self.__slots__:
-            setattr(self, name, kw.get(name))
-
-
-def _order(T: int, reverse: bool) -> range:
-    return range(T - 1, -1, -1) if reverse else range(T)
-
-
-def _previous(seq: np.ndarray, first: np.ndarray, reverse: bool) -> np.ndarray:
-    """The state each step started from: ``prev[t] = seq[t-1]`` (``seq[t+1]`` in reverse), ``first`` at the start."""
-    prev = np.empty_like(seq)  # (T, B, H)
-    if reverse:
-        prev[-1] = first
-        prev[:-1] = seq[1:]
-    else:
-        prev[0] = first
-        prev[1:] = seq[:-1]
-    return prev
-
-
-def _lstm_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _DirCache:
-    """One LSTM direction over ``xt`` (T, B, in): h_t into ``out`` (T, B, H); returns what backward needs."""
-    T, B, _ = xt.shape
-    H = W_hh.shape[1]
-    dt = W_hh.dtype
-    # sigmoid(u) = 0.5 * tanh(0.5 u) + 0.5: fold the 0.5 into the i, f, o rows so one tanh covers all gates
-    alpha = np.full(4 * H, 0.5, dtype=dt)
-    alpha[2 * H:3 * H] = 1.0
-    beta = np.full(4 * H, 0.5, dtype=dt)
-    beta[2 * H:3 * H] = 0.0
-    Wih_s = W_ih * alpha[:, None]  # (4H, in)
-    Whh_sT = np.ascontiguousarray((W_hh * alpha[:, None]).T)  # (H, 4H)
-    acts = np.matmul(xt, Wih_s.T)  # (T, B, 4H): pre-activations, turned into activations in place
-    acts += (b_ih + b_hh) * alpha
-    c = np.empty((T, B, H), dtype=dt)
-    tc = np.empty((T, B, H), dtype=dt)  # tanh(c_t)
-    hp = np.empty((B, 4 * H), dtype=dt)
-    tmp = np.empty((B, H), dtype=dt)
-    I, F, G, O = (acts[:, :, k * H:(k + 1) * H] for k in range(4))
-    h_prev, c_prev = h0, c0
-    for t in _order(T, reverse):
-        a = acts[t]  # (B, 4H)
-        np.dot(h_prev, Whh_sT, out=hp)
-        a += hp
-        np.tanh(a, out=a)
-        a *= alpha
-        a += beta
-        if clamps and t in clamps:
-            _apply_clamps(a, clamps[t], (0, 1, 2, 3))
-        ct = c[t]
-        np.multiply(F[t], c_prev, out=ct)
-        np.multiply(I[t], G[t], out=tmp)
-        ct += tmp
-        np.tanh(ct, out=tc[t])
-        np.multiply(O[t], tc[t], out=out[t])
-        h_prev, c_prev = out[t], ct
-    return _DirCache(xt=xt, acts=acts, c=c, tc=tc, out=out, h0=h0, c0=c0, reverse=reverse)
-
-
-def _lstm_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh):
-    """BPTT through one LSTM direction; returns ``(dx, dW_ih, dW_hh, db_ih, db_hh, dh0, dc0, dh_steps)``.
-
-    ``u = [u_i u_f u_g u_o]`` is a step's pre-activation ``x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh`` (B, 4H),
-    ``dY`` (T, B, H) the gradient arriving at the outputs h_t from above. ``dh_next``/``dc_next`` carry
-    dL/dh_t and dL/dc_t back from step t+1 (``dh_n``/``dc_n``, or zeros, at the last step). For
-    t = T-1 ... 0 (0 ... T-1 in the reverse direction)::
-
-        dh   = dY_t + dh_next                        total dL/dh_t               (B, H)
-        dc   = dc_next + dh * o * (1 - tanh(c_t)^2)  h_t = o * tanh(c_t), tanh' = 1 - tanh^2
-        du_i = dc * g * i (1 - i)                    c_t = f * c_{t-1} + i * g, sigmoid' = s (1 - s)
-        du_f = dc * c_{t-1} * f (1 - f)
-        du_g = dc * i * (1 - g^2)
-        du_o = dh * tanh(c_t) * o (1 - o)
-        dh_next = du W_hh                            (B, 4H) @ (4H, H): to step t-1
-        dc_next = dc * f
-
-    The factors that do not depend on dh, dc are formed for all steps before the loop:
-    ``dh_dc = o (1 - tanh(c_t)^2)`` and ``dstate_du = [g i(1-i), c_{t-1} f(1-f), i (1-g^2), tanh(c_t) o(1-o)]``,
-    so a step is ``dc = dc_next + dh * dh_dc``, ``du = dstate_du * [dc, dc, dc, dh]``. After the loop, with
-    ``du`` of every step kept (T, B, 4H) and sums over t and the batch::
-
-        dW_ih = sum du^T x_t       (4H, in)      dx_t = du W_ih   (B, in)
-        dW_hh = sum du^T h_{t-1}   (4H, H)       db_ih = db_hh = sum du   (4H,)
-
-    ``dh0``, ``dc0`` are the last ``dh_next``, ``dc_next``; ``dh_steps`` (T, B, H) every step's total dh.
+    ``Z`` (K, T+1, B): ``[h_{s-1}; x_s; 1]`` per step, so ``Z[:H, 1:]`` are the outputs. ``A``: LSTM
+    (T+1, 6H, B) ``[o i f g | c_{s-1} | tanh c_s]`` (so ``A[1:, 4H:5H]`` are the cells c_s); GRU (T, 4H, B)
+    ``[r z | v_n | n]`` with ``v_n = W_hn h_{s-1} + b_hn``; RNN None.
     """
-    acts, c, tc, out, reverse = cache.acts, cache.c, cache.tc, cache.out, cache.reverse
-    T, B, H4 = acts.shape
-    H = H4 // 4
-    dt = acts.dtype
-    I, F, G, O = (acts[:, :, k * H:(k + 1) * H] for k in range(4))  # (T, B, H) each
-    h_prev = _previous(out, cache.h0, reverse)  # (T, B, H): h_{t-1}
-    c_prev = _previous(c, cache.c0, reverse)  # c_{t-1}
-    dstate_du = np.empty((T, B, 4, H), dtype=dt)  # [dc_t/du_i, dc_t/du_f, dc_t/du_g, dh_t/du_o]
-    dstate_du_flat = dstate_du.reshape(T, B, H4)
-    np.subtract(1, acts, out=dstate_du_flat)
-    dstate_du_flat *= acts  # sigmoid' = s (1 - s) on the i, f, o blocks
-    dstate_du[:, :, 0] *= G
-    dstate_du[:, :, 1] *= c_prev
-    dstate_du[:, :, 3] *= tc
-    np.multiply(G, G, out=dstate_du[:, :, 2])
-    np.subtract(1, dstate_du[:, :, 2], out=dstate_du[:, :, 2])
-    dstate_du[:, :, 2] *= I  # i (1 - g^2)
-    dh_dc = O * (1 - tc * tc)  # (T, B, H)
-    du = np.empty((T, B, H4), dtype=dt)  # dL/du of every step
-    du4 = du.reshape(T, B, 4, H)
-    dh_steps = np.empty((T, B, H), dtype=dt)
-    dstate = np.empty((B, 4, H), dtype=dt)  # [dc, dc, dc, dh] of the current step, lined up with i, f, g, o
-    dc, dh = dstate[:, 0], dstate[:, 3]  # (B, H) views; dc holds dc_next until the step adds its own part
-    dc[...] = 0 if dc_n is None else dc_n
-    dh_next = np.zeros((B, H), dtype=dt) if dh_n is None else np.array(dh_n, dtype=dt)
-    tmp = np.empty((B, H), dtype=dt)
-    for t in reversed(_order(T, reverse)):
-        np.add(dh_next, dY[t], out=dh)
-        dh_steps[t] = dh
-        np.multiply(dh, dh_dc[t], out=tmp)
-        dc += tmp
-        dstate[:, 1:3] = dstate[:, :1]
-        np.multiply(dstate_du[t], dstate, out=du4[t])
-        dc *= F[t]  # dc_next for step t-1
-        np.dot(du[t], W_hh, out=dh_next)
-    du_flat = du.reshape(T * B, H4)
-    dW_ih = du_flat.T @ cache.xt.reshape(T * B, -1)  # (4H, in)
-    dW_hh = du_flat.T @ h_prev.reshape(T * B, H)  # (4H, H)
-    db = du_flat.sum(axis=0)  # (4H,)
-    dx = np.matmul(du, W_ih)  # (T, B, in)
-    return dx, dW_ih, dW_hh, db, db.copy(), dh_next, dc.copy(), dh_steps
+
+    __slots__ = ("kind", "H", "A", "Z", "reverse")
+
+    def __init__(self, kind: str, H: int, A: np.ndarray | None, Z: np.ndarray, reverse: bool = False) -> None:
+        self.kind, self.H, self.A, self.Z, self.reverse = kind, H, A, Z, reverse
+
+    @property
+    def T(self) -> int:
+        return self.Z.shape[1] - 1
+
+    def series(self, name: str) -> np.ndarray:
+        """Gate or state ``name`` as a (T, H, B) view in forward time order."""
+        H, T = self.H, self.T
+        if name == "hidden":
+            arr = self.Z[:H, 1:].transpose(1, 0, 2)
+        elif name == "cell":
+            arr = self.A[1:, 4 * H:5 * H]
+        else:
+            j = _GATE_ROW[self.kind][name]
+            arr = self.A[:T, j * H:(j + 1) * H]
+        return arr[::-1] if self.reverse else arr
+
+    def last(self, name: str) -> np.ndarray:
+        """The final hidden state (``"hidden"``) or cell (``"cell"``), (H, B)."""
+        return self.Z[:self.H, self.T] if name == "hidden" else self.A[self.T, 4 * self.H:5 * self.H]
 
 
-def _gru_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _DirCache:
-    """One GRU direction over ``xt`` (T, B, in): h_t into ``out`` (T, B, H); returns what backward needs."""
-    T, B, _ = xt.shape
+def _step_operand(X: np.ndarray, H: int, h0: np.ndarray) -> np.ndarray:
+    """``Z`` (H+in+1, T+1, B) with the inputs, the constant 1 and h0 in place (a fresh array: the trace keeps it)."""
+    T, n_in, B = X.shape
+    K = H + n_in + 1
+    Z = np.empty((K, T + 1, B), dtype=h0.dtype)
+    Z[:H, 0] = h0
+    Z[H:K - 1, :T] = X.transpose(1, 0, 2)
+    Z[H:, T] = 0
+    Z[K - 1] = 1
+    return Z
+
+
+def _stepper(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> Callable[[int], None]:
+    """A function ``s -> out[s] = a @ b[s]``: one GEMM, or stacked blocks below the BLAS threading threshold."""
+    mm = gemm.tiles(a, b, out)
+    if len(mm) == 1 and mm[0][0] is a:  # not split: np.dot has the least overhead per call
+        return lambda s: np.dot(a, b[s], out=out[s])
+
+    def step(s: int) -> None:
+        for av, bv, ov in mm:
+            np.matmul(av, bv[s], out=ov[s])
+
+    return step
+
+
+def _lstm_forward(X, W_ih, W_hh, b_ih, b_hh, h0, c0, clamps) -> _DirCache:
+    """One LSTM direction over ``X`` (T, in, B) in processing order from ``h0``, ``c0`` (H, B).
+
+    A step is one GEMM, one tanh over all four gates and five more ufunc calls::
+
+        [o i f g] = tanh(W_s z_s),   z_s = [h_{s-1}; x_s; 1]     (W_s: [W_hh | W_ih | b_ih + b_hh], rows o, i, f
+        o, i, f = 0.5 * . + 0.5                                  halved: sigmoid(u) = 0.5 tanh(0.5 u) + 0.5)
+        [i g; f c_{s-1}] = [i; f] * [g; c_{s-1}]                 one product over two adjacent blocks
+        c_s = i g + f c_{s-1},   h_s = o * tanh(c_s)
+    """
+    T, n_in, B = X.shape
     H = W_hh.shape[1]
-    dt = W_hh.dtype
-    alpha = np.full(3 * H, 0.5, dtype=dt)  # 0.5 on the sigmoid rows r, z
-    alpha[2 * H:] = 1.0
-    Wih_s = W_ih * alpha[:, None]
-    Whh_sT = np.ascontiguousarray((W_hh * alpha[:, None]).T)  # (H, 3H)
-    bhh_s = b_hh * alpha
-    acts = np.matmul(xt, Wih_s.T)  # (T, B, 3H): x-projection, turned into [r, z, n] in place
-    acts += b_ih * alpha
-    hp = np.empty((T, B, 3 * H), dtype=dt)  # hidden projection h_{t-1} W_hh^T + b_hh (n part needed by backward)
-    tmp = np.empty((B, H), dtype=dt)
-    h_prev = h0
-    for t in _order(T, reverse):
-        a, hpt = acts[t], hp[t]
-        np.dot(h_prev, Whh_sT, out=hpt)
-        hpt += bhh_s
-        rz = a[:, :2 * H]
-        rz += hpt[:, :2 * H]
-        np.tanh(rz, out=rz)
-        rz *= 0.5
-        rz += 0.5
-        if clamps and t in clamps:
-            _apply_clamps(a, clamps[t], (0, 1))
-        n = a[:, 2 * H:]
-        np.multiply(a[:, :H], hpt[:, 2 * H:], out=tmp)
-        n += tmp
-        np.tanh(n, out=n)
-        if clamps and t in clamps:
-            _apply_clamps(a, clamps[t], (2,))
-        # h_t = n + z * (h_{t-1} - n)
-        np.subtract(h_prev, n, out=tmp)
-        tmp *= a[:, H:2 * H]
-        np.add(n, tmp, out=out[t])
-        h_prev = out[t]
-    return _DirCache(xt=xt, acts=acts, hp=hp, out=out, h0=h0, reverse=reverse)
+    Ws = np.concatenate([W_hh, W_ih, (b_ih + b_hh)[:, None]], axis=1)[_rows(_LSTM_ORDER, H)]  # (4H, K)
+    Ws[:3 * H] *= 0.5
+    Z = _step_operand(X, H, h0)  # (K, T+1, B)
+    A = np.empty((T + 1, 6 * H, B), dtype=Z.dtype)  # [o i f g | c_{s-1} | tanh c_s]; c_s into A[s+1]
+    A[0, 4 * H:5 * H] = c0
+    A[T, :4 * H] = 0
+    A[T, 5 * H:] = 0
+    gates, sig, o = A[:, :4 * H], A[:, :3 * H], A[:, :H]  # (T+1, ., B) views
+    i_f, g_c = A[:, H:3 * H], A[:, 3 * H:5 * H]
+    cell, tanh_c, h = A[1:, 4 * H:5 * H], A[:, 5 * H:], Z[:H, 1:].transpose(1, 0, 2)
+    prod = buffers.scratch("lstm.prod", (2 * H, B), Z.dtype)  # [i g; f c_{s-1}]
+    ig, fc = prod[:H], prod[H:]
+    step_gemm = _stepper(Ws, Z.transpose(1, 0, 2), gates)
+    for s in range(T):
+        step_gemm(s)  # gates[s] = W_s z_s  (4H, B)
+        np.tanh(gates[s], out=gates[s])
+        sig[s] *= 0.5
+        sig[s] += 0.5
+        if clamps and s in clamps:
+            _apply_clamps(A[s], clamps[s], (0, 1, 2, 3))
+        np.multiply(i_f[s], g_c[s], out=prod)
+        np.add(ig, fc, out=cell[s])
+        np.tanh(cell[s], out=tanh_c[s])
+        np.multiply(o[s], tanh_c[s], out=h[s])
+    return _DirCache("LSTM", H, A, Z)
 
 
-def _gru_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh):
-    """BPTT through one GRU direction; returns ``(dx, dW_ih, dW_hh, db_ih, db_hh, dh0, None, dh_steps)``.
+def _lstm_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh, dX, accumulate: bool, want_dh: bool):
+    """BPTT through one LSTM direction; returns ``(dW_ih, dW_hh, db_ih, db_hh, dh0, dc0, dh_steps)``.
 
-    A step has two projections, ``u = [u_r u_z u_n] = x_t W_ih^T + b_ih`` and
-    ``v = [v_r v_z v_n] = h_{t-1} W_hh^T + b_hh`` (B, 3H), and::
+    ``dY`` (T, H, B): the gradient arriving at the outputs from above, in processing order; ``dh_n``/``dc_n``
+    (H, B) or None. ``dx`` (T, in, B) is written into ``dX`` (added when ``accumulate``). With
+    ``u = [u_o u_i u_f u_g]`` a step's pre-activation (the gates before their squashing), ``dh_next``/
+    ``dc_next`` carrying dL/dh_s, dL/dc_s back from step s+1 (``dh_n``/``dc_n``, or zeros, at the last step),
+    for s = T-1 ... 0::
 
-        r = sigmoid(u_r + v_r),  z = sigmoid(u_z + v_z),  n = tanh(u_n + r * v_n),  h_t = (1 - z) * n + z * h_{t-1}
+        dh   = dY_s + dh_next                        total dL/dh_s               (H, B)
+        dc   = dc_next + dh * o (1 - tanh(c_s)^2)    h_s = o * tanh(c_s), tanh' = 1 - tanh^2
+        du_o = dh * tanh(c_s) * o (1 - o)            sigmoid' = s (1 - s)
+        du_i = dc * g * i (1 - i)                    c_s = f * c_{s-1} + i * g
+        du_f = dc * c_{s-1} * f (1 - f)
+        du_g = dc * i * (1 - g^2)
+        dc_next = dc * f                             to step s-1
+        dh_next = W_hh^T du                          (H, 4H) @ (4H, B)
 
-    ``dh_next`` carries dL/dh_t back from step t+1 (``dh_n``, or zeros, at the last step). For
-    t = T-1 ... 0 (0 ... T-1 in the reverse direction)::
+    Each step's rows ``R_s = [dc | du_o du_i du_f du_g | dc_next]`` (6H, B) first hold the factors
+    ``[o(1-tanh^2 c) | tanh(c) o(1-o) | g i(1-i), c_{s-1} f(1-f), i(1-g^2), f]`` (formed for all steps before
+    the loop), so a step is ``R[0:2H] *= dh``, ``R[0:H] += dc_next``, ``R[2H:6H] *= dc`` and the GEMM. After the
+    loop, with ``du`` of all steps as one (4H, T*B) matrix (sums over steps and the batch)::
 
-        dh   = dY_t + dh_next                        total dL/dh_t               (B, H)
+        [dW_hh | dW_ih | db] = du Z^T   (4H, K)      db_ih = db_hh = db      dx = W_ih^T du   (in, T*B)
+
+    ``dh0``, ``dc0`` (H, B) are the last ``dh_next``, ``dc_next``; ``dh_steps`` (T, H, B) every step's total dh
+    (a copy, processing order) when ``want_dh``, else None.
+    """
+    A, Z = cache.A, cache.Z
+    T, H = cache.T, cache.H
+    B, n_in, dt = Z.shape[2], W_ih.shape[1], Z.dtype
+    K = H + n_in + 1
+    rows = _rows(_LSTM_ORDER, H)
+    R = buffers.scratch("lstm.R", (T, 6 * H, B), dt)
+    q = buffers.scratch("lstm.q", (T, 3 * H, B), dt)
+    sig, tanh_c, g = A[:T, :3 * H], A[:T, 5 * H:], A[:T, 3 * H:4 * H]
+    np.subtract(1, sig, out=q)
+    q *= sig  # [o(1-o), i(1-i), f(1-f)]
+    f_dc = R[:, :H]
+    np.multiply(tanh_c, tanh_c, out=f_dc)
+    np.subtract(1, f_dc, out=f_dc)
+    f_dc *= A[:T, :H]  # o (1 - tanh^2 c)
+    np.multiply(tanh_c, q[:, :H], out=R[:, H:2 * H])  # tanh(c) o(1-o)
+    np.multiply(A[:T, 3 * H:5 * H], q[:, H:3 * H], out=R[:, 2 * H:4 * H])  # [g i(1-i); c_{s-1} f(1-f)]
+    f_g = R[:, 4 * H:5 * H]
+    np.multiply(g, g, out=f_g)
+    np.subtract(1, f_g, out=f_g)
+    f_g *= A[:T, H:2 * H]  # i (1 - g^2)
+    R[:, 5 * H:] = A[:T, 2 * H:3 * H]  # f
+    G = buffers.scratch("lstm.G", (T + 1, H, B), dt)  # G[s] = W_hh^T du_s
+    G[T] = 0 if dh_n is None else dh_n
+    dc_last = buffers.scratch("lstm.dc_n", (H, B), dt)
+    dc_last[...] = 0 if dc_n is None else dc_n
+    DH = buffers.scratch("lstm.dh", (T, H, B), dt)
+    R2, R4 = R[:, :2 * H].reshape(T, 2, H, B), R[:, 2 * H:].reshape(T, 4, H, B)
+    dc, dc_next, du = R[:, :H], R[:, 5 * H:], R[:, H:5 * H]
+    step_gemm = _stepper(np.ascontiguousarray(W_hh[rows].T), du, G)
+    for s in reversed(range(T)):
+        dh = DH[s]
+        np.add(dY[s], G[s + 1], out=dh)
+        np.multiply(R2[s], dh, out=R2[s])  # [dh o(1-tanh^2 c), du_o]
+        np.add(dc[s], dc_next[s + 1] if s + 1 < T else dc_last, out=dc[s])
+        np.multiply(R4[s], dc[s], out=R4[s])  # [du_i, du_f, du_g, dc_next]
+        step_gemm(s)  # G[s] = W_hh^T du_s: dh_next
+    du_all = _feature_outer("lstm.du", du)  # (4H, T*B)
+    dW = _times_steps(du_all, Z)[_rows(_LSTM_TO_TORCH, H)]  # (4H, K), PyTorch rows
+    _input_grad(W_ih[rows], du_all, dX, accumulate)
+    db = dW[:, K - 1]
+    return (dW[:, H:K - 1].copy(), dW[:, :H].copy(), db.copy(), db.copy(), G[0].copy(), dc_next[0].copy(),
+            DH.copy() if want_dh else None)
+
+
+def _feature_outer(name: str, steps: np.ndarray) -> np.ndarray:
+    """Step-major rows ``steps`` (T, m, B) as one (m, T*B) matrix (a scratch copy)."""
+    T, m, B = steps.shape
+    out = buffers.scratch(name, (m, T, B), steps.dtype)
+    out[...] = steps.transpose(1, 0, 2)
+    return out.reshape(m, T * B)
+
+
+def _times_steps(du: np.ndarray, Z: np.ndarray, first: int = 0) -> np.ndarray:
+    """``du @ Z[first:, :T]^T`` summed over steps and batch: (m, T*B) @ (T*B, K-first) -> fresh (m, K-first)."""
+    T = Z.shape[1] - 1
+    return gemm.product(du, Z[first:, :T].reshape(Z.shape[0] - first, -1).T)
+
+
+def _input_grad(W_ih: np.ndarray, du: np.ndarray, dX: np.ndarray, accumulate: bool) -> None:
+    """``dx_s = W_ih^T du_s`` for all steps as one (tiled) product, written (or added) into ``dX`` (T, in, B)."""
+    T, n_in, B = dX.shape
+    dx = buffers.scratch("rec.dx_all", (n_in, T * B), dX.dtype)
+    for av, bv, ov in gemm.tiles(W_ih.T, du, dx):
+        np.matmul(av, bv, out=ov)
+    dx = dx.reshape(n_in, T, B).transpose(1, 0, 2)
+    if accumulate:
+        dX += dx
+    else:
+        dX[...] = dx
+
+
+def _gru_forward(X, W_ih, W_hh, b_ih, b_hh, h0, c0, clamps) -> _DirCache:
+    """One GRU direction over ``X`` (T, in, B) in processing order from ``h0`` (H, B).
+
+    The reset gate multiplies only the hidden part of the candidate, so the GEMM's third block is
+    ``v_n = W_hn h + b_hn`` and ``u_n = W_in x + b_in`` is formed for all steps before the loop::
+
+        [r z v_n] = W_s z_s,   z_s = [h_{s-1}; x_s; 1]   (W_s: [W_hh | W_ih with no n rows | b], r, z rows halved)
+        r, z = 0.5 tanh(.) + 0.5,   n = tanh(u_n + r * v_n),   h_s = n + z * (h_{s-1} - n)
+    """
+    T, n_in, B = X.shape
+    H = W_hh.shape[1]
+    Wx = W_ih.copy()
+    Wx[2 * H:] = 0
+    bias = b_hh.copy()
+    bias[:2 * H] += b_ih[:2 * H]
+    Ws = np.concatenate([W_hh, Wx, bias[:, None]], axis=1)  # (3H, K)
+    Ws[:2 * H] *= 0.5
+    Z = _step_operand(X, H, h0)  # (K, T+1, B)
+    U = buffers.scratch("gru.u_n", (T, H, B), Z.dtype)  # u_n of every step
+    for av, bv, ov in gemm.tiles(W_ih[2 * H:], X, U):
+        np.matmul(av, bv, out=ov)
+    U += b_ih[2 * H:, None]
+    A = np.empty((T, 4 * H, B), dtype=Z.dtype)  # [r z | v_n | n]
+    rz, r, z, v_n, n = A[:, :2 * H], A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H], A[:, 3 * H:]
+    Zs = Z.transpose(1, 0, 2)  # (T+1, K, B): step s's operand
+    h_prev, h = Zs[:, :H], Zs[1:, :H]
+    d = buffers.scratch("gru.d", (H, B), Z.dtype)
+    step_gemm = _stepper(Ws, Zs, A[:, :3 * H])
+    for s in range(T):
+        step_gemm(s)  # [r z v_n] pre-activations (3H, B)
+        np.tanh(rz[s], out=rz[s])
+        rz[s] *= 0.5
+        rz[s] += 0.5
+        if clamps and s in clamps:
+            _apply_clamps(A[s], clamps[s], (0, 1))
+        np.multiply(r[s], v_n[s], out=n[s])
+        n[s] += U[s]
+        np.tanh(n[s], out=n[s])
+        if clamps and s in clamps:
+            _apply_clamps(A[s], clamps[s], (2,))
+        np.subtract(h_prev[s], n[s], out=d)
+        d *= z[s]
+        np.add(n[s], d, out=h[s])
+    return _DirCache("GRU", H, A, Z)
+
+
+def _gru_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh, dX, accumulate: bool, want_dh: bool):
+    """BPTT through one GRU direction; returns ``(dW_ih, dW_hh, db_ih, db_hh, dh0, None, dh_steps)``.
+
+    A step has two projections, ``u = [u_r u_z u_n] = W_ih x_s + b_ih`` and ``v = [v_r v_z v_n] = W_hh h_{s-1} +
+    b_hh`` (3H, B), and ``r = sigmoid(u_r + v_r)``, ``z = sigmoid(u_z + v_z)``, ``n = tanh(u_n + r * v_n)``,
+    ``h_s = (1 - z) * n + z * h_{s-1}``. ``dh_next`` carries dL/dh_s back from step s+1 (``dh_n``, or zeros,
+    at the last step). For s = T-1 ... 0::
+
+        dh   = dY_s + dh_next                        total dL/dh_s               (H, B)
         du_n = dh * (1 - z) * (1 - n^2)              tanh' = 1 - tanh^2
         du_r = du_n * v_n * r (1 - r)                sigmoid' = s (1 - s); r only multiplies v_n
-        du_z = dh * (h_{t-1} - n) * z (1 - z)
+        du_z = dh * (h_{s-1} - n) * z (1 - z)
         dv   = [du_r, du_z, r * du_n]                the n block reaches v_n through r
-        dh_next = dv W_hh + dh * z                   (B, 3H) @ (3H, H), plus the direct path h_t = ... + z h_{t-1}
+        dh_next = W_hh^T dv + dh * z                 (H, 3H) @ (3H, B), plus the direct path z h_{s-1}
 
-    ``du = dh * dh_du`` and ``dv = dh * dh_dv`` with ``dh_du = [(1-z)(1-n^2) v_n r(1-r), (h_{t-1}-n) z(1-z),
-    (1-z)(1-n^2)]`` and ``dh_dv = dh_du`` with the n block times r, both formed for all steps before the loop;
-    the loop only needs ``dv``. After it, with sums over t and the batch::
+    Each step's rows ``R_s = [dv_r dv_z dv_n | dh z]`` (4H, B) first hold the factors ``[(1-z)(1-n^2) v_n
+    r(1-r), (h_{s-1}-n) z(1-z), r (1-z)(1-n^2) | z]`` (formed for all steps before the loop), so a step is two
+    adds, ``R *= dh`` and the GEMM. After the loop ``du = [dv_r, dv_z, du_n]`` and, as (3H, T*B) matrices::
 
-        dW_ih = sum du^T x_t       (3H, in)      db_ih = sum du   (3H,)      dx_t = du W_ih   (B, in)
-        dW_hh = sum dv^T h_{t-1}   (3H, H)       db_hh = sum dv   (3H,)
+        [dW_hh | . | db_hh] = dv Z^T   (3H, K)      [dW_ih | db_ih] = du [x; 1]^T      dx = W_ih^T du
 
-    ``dh0`` is the last ``dh_next``; ``dh_steps`` (T, B, H) every step's total dh. ``dc_n`` is unused (no cell).
+    ``dh0`` (H, B) is the last ``dh_next``; ``dh_steps`` as for the LSTM. ``dc_n`` is unused (no cell).
     """
-    acts, hp, out, reverse = cache.acts, cache.hp, cache.out, cache.reverse
-    T, B, H3 = acts.shape
-    H = H3 // 3
-    dt = acts.dtype
-    R, Z, N = (acts[:, :, k * H:(k + 1) * H] for k in range(3))  # (T, B, H) each
-    v_n = hp[:, :, 2 * H:]  # h_{t-1} W_hn^T + b_hn (the forward's hidden projection; its r, z part is scaled)
-    h_prev = _previous(out, cache.h0, reverse)  # (T, B, H): h_{t-1}
-    dh_du = np.empty((T, B, 3, H), dtype=dt)  # dh_t/du per block r, z, n
-    np.multiply(1 - Z, 1 - N * N, out=dh_du[:, :, 2])
-    np.multiply(dh_du[:, :, 2] * v_n, R * (1 - R), out=dh_du[:, :, 0])
-    np.multiply(h_prev - N, Z * (1 - Z), out=dh_du[:, :, 1])
-    dh_dv = dh_du.copy()  # dh_t/dv per block: the same, the n block times r (n sees r * v_n)
-    dh_dv[:, :, 2] *= R
-    dv = np.empty((T, B, 3 * H), dtype=dt)  # dL/dv of every step
-    dv3 = dv.reshape(T, B, 3, H)
-    dh_steps = np.empty((T, B, H), dtype=dt)
-    dh_next = np.zeros((B, H), dtype=dt) if dh_n is None else np.array(dh_n, dtype=dt)
-    tmp = np.empty((B, H), dtype=dt)
-    for t in reversed(_order(T, reverse)):
-        dh = dh_steps[t]
-        np.add(dh_next, dY[t], out=dh)
-        np.multiply(dh_dv[t], dh[:, None, :], out=dv3[t])
-        np.dot(dv[t], W_hh, out=dh_next)
-        np.multiply(dh, Z[t], out=tmp)
-        dh_next += tmp
-    du_flat = (dh_du * dh_steps[:, :, None, :]).reshape(T * B, H3)  # dL/du of every step
-    dv_flat = dv.reshape(T * B, H3)
-    dW_ih = du_flat.T @ cache.xt.reshape(T * B, -1)  # (3H, in)
-    dW_hh = dv_flat.T @ h_prev.reshape(T * B, H)  # (3H, H)
-    dx = np.matmul(du_flat, W_ih).reshape(T, B, -1)  # (T, B, in)
-    return dx, dW_ih, dW_hh, du_flat.sum(axis=0), dv_flat.sum(axis=0), dh_next, None, dh_steps
+    A, Z = cache.A, cache.Z
+    T, H = cache.T, cache.H
+    B, n_in, dt = Z.shape[2], W_ih.shape[1], Z.dtype
+    K = H + n_in + 1
+    r, z, v_n, n, h_prev = A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H], A[:, 3 * H:], Z[:H, :T].transpose(1, 0, 2)
+    R = buffers.scratch("gru.R", (T + 1, 4 * H, B), dt)
+    e = buffers.scratch("gru.e", (T, H, B), dt)  # (1-z)(1-n^2), then du_n
+    tmp = buffers.scratch("gru.tmp", (T, H, B), dt)
+    np.multiply(n, n, out=e)
+    np.subtract(1, e, out=e)
+    np.subtract(1, z, out=tmp)
+    e *= tmp
+    np.multiply(r, e, out=R[:T, 2 * H:3 * H])
+    np.subtract(1, r, out=tmp)
+    tmp *= r
+    tmp *= v_n
+    np.multiply(tmp, e, out=R[:T, :H])
+    np.subtract(h_prev, n, out=tmp)
+    f_z = R[:T, H:2 * H]
+    np.subtract(1, z, out=f_z)
+    f_z *= z
+    f_z *= tmp
+    R[:T, 3 * H:] = z
+    R[T, 3 * H:] = 0
+    G = buffers.scratch("gru.G", (T + 1, H, B), dt)  # G[s] = W_hh^T dv_s
+    G[T] = 0 if dh_n is None else dh_n
+    DH = buffers.scratch("gru.dh", (T, H, B), dt)
+    R4 = R[:T].reshape(T, 4, H, B)
+    dv, dhz = R[:T, :3 * H], R[:, 3 * H:]
+    step_gemm = _stepper(np.ascontiguousarray(W_hh.T), dv, G)
+    for s in reversed(range(T)):
+        dh = DH[s]
+        np.add(dY[s], G[s + 1], out=dh)
+        dh += dhz[s + 1]
+        np.multiply(R4[s], dh, out=R4[s])  # [dv_r, dv_z, dv_n, dh z]
+        step_gemm(s)
+    dh0 = G[0] + dhz[0]
+    dv_all = _feature_outer("gru.dv", dv)  # (3H, T*B)
+    dWv = _times_steps(dv_all, Z)  # (3H, K): [dW_hh | unused | db_hh]
+    np.multiply(DH, e, out=dv_all.reshape(3 * H, T, B)[2 * H:].transpose(1, 0, 2))  # du_n replaces dv_n
+    du_all = dv_all
+    dWu = _times_steps(du_all, Z, first=H)  # (3H, in+1): [dW_ih | db_ih]
+    _input_grad(W_ih, du_all, dX, accumulate)
+    return (dWu[:, :n_in].copy(), dWv[:, :H].copy(), dWu[:, n_in].copy(), dWv[:, K - 1].copy(), dh0, None,
+            DH.copy() if want_dh else None)
 
 
-def _rnn_forward(xt, W_ih, W_hh, b_ih, b_hh, h0, c0, out, reverse, clamps) -> _DirCache:
-    """One RNN direction over ``xt`` (T, B, in): h_t into ``out`` (T, B, H); returns what backward needs."""
-    T, B, _ = xt.shape
-    pre = np.matmul(xt, W_ih.T)  # (T, B, H)
-    pre += b_ih + b_hh
-    W_hhT = np.ascontiguousarray(W_hh.T)
-    tmp = np.empty((B, W_hh.shape[0]), dtype=W_hh.dtype)
-    h_prev = h0
-    for t in _order(T, reverse):
-        np.dot(h_prev, W_hhT, out=tmp)
-        ht = out[t]
-        np.add(pre[t], tmp, out=ht)
-        np.tanh(ht, out=ht)
-        h_prev = ht
-    return _DirCache(xt=xt, out=out, h0=h0, reverse=reverse)
+def _rnn_forward(X, W_ih, W_hh, b_ih, b_hh, h0, c0, clamps) -> _DirCache:
+    """One tanh RNN direction over ``X`` (T, in, B) in processing order from ``h0`` (H, B):
+    ``h_s = tanh(W_s z_s)`` with ``W_s = [W_hh | W_ih | b_ih + b_hh]``, ``z_s = [h_{s-1}; x_s; 1]``: one GEMM
+    and one tanh per step."""
+    T = X.shape[0]
+    H = W_hh.shape[1]
+    Ws = np.concatenate([W_hh, W_ih, (b_ih + b_hh)[:, None]], axis=1)  # (H, K)
+    Z = _step_operand(X, H, h0)
+    Zs = Z.transpose(1, 0, 2)
+    h = Zs[1:, :H]
+    U = buffers.scratch("rnn.u", (T, H, X.shape[2]), Z.dtype)  # pre-activations
+    step_gemm = _stepper(Ws, Zs, U)
+    for s in range(T):
+        step_gemm(s)
+        np.tanh(U[s], out=h[s])
+    return _DirCache("RNN", H, None, Z)
 
 
-def _rnn_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh):
-    """BPTT through one tanh RNN direction; returns ``(dx, dW_ih, dW_hh, db_ih, db_hh, dh0, None, dh_steps)``.
+def _rnn_backward(cache: _DirCache, dY, dh_n, dc_n, W_ih, W_hh, dX, accumulate: bool, want_dh: bool):
+    """BPTT through one tanh RNN direction; returns ``(dW_ih, dW_hh, db_ih, db_hh, dh0, None, dh_steps)``.
 
-    ``u = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh`` (B, H) and ``h_t = tanh(u)``. ``dh_next`` carries dL/dh_t
-    back from step t+1 (``dh_n``, or zeros, at the last step). For t = T-1 ... 0 (0 ... T-1 in reverse)::
+    ``u = W_hh h_{s-1} + b_hh + W_ih x_s + b_ih`` (H, B) and ``h_s = tanh(u)``. ``dh_next`` carries dL/dh_s
+    back from step s+1 (``dh_n``, or zeros, at the last step). For s = T-1 ... 0::
 
-        dh = dY_t + dh_next                          total dL/dh_t               (B, H)
-        du = dh * (1 - h_t^2)                        tanh' = 1 - tanh^2 (dh_du, formed before the loop)
-        dh_next = du W_hh                            (B, H) @ (H, H): to step t-1
+        dh = dY_s + dh_next                          total dL/dh_s               (H, B)
+        du = dh * (1 - h_s^2)                        tanh' = 1 - tanh^2 (formed for all steps before the loop)
+        dh_next = W_hh^T du                          (H, H) @ (H, B)
 
-    After the loop, with sums over t and the batch::
-
-        dW_ih = sum du^T x_t       (H, in)       dx_t = du W_ih   (B, in)
-        dW_hh = sum du^T h_{t-1}   (H, H)        db_ih = db_hh = sum du   (H,)
-
-    ``dh0`` is the last ``dh_next``; ``dh_steps`` (T, B, H) every step's total dh. ``dc_n`` is unused (no cell).
+    After the loop, as (H, T*B) matrices: ``[dW_hh | dW_ih | db] = du Z^T`` (H, K), ``db_ih = db_hh = db``,
+    ``dx = W_ih^T du``. ``dh0`` (H, B) is the last ``dh_next``; ``dh_steps`` as for the LSTM. ``dc_n`` is unused.
     """
-    out, reverse = cache.out, cache.reverse
-    T, B, H = out.shape
-    dt = out.dtype
-    dh_du = 1 - out * out  # (T, B, H): tanh'
-    du = np.empty((T, B, H), dtype=dt)  # dL/du of every step
-    dh_steps = np.empty((T, B, H), dtype=dt)
-    dh_next = np.zeros((B, H), dtype=dt) if dh_n is None else np.array(dh_n, dtype=dt)
-    for t in reversed(_order(T, reverse)):
-        dh = dh_steps[t]
-        np.add(dh_next, dY[t], out=dh)
-        np.multiply(dh, dh_du[t], out=du[t])
-        np.dot(du[t], W_hh, out=dh_next)
-    h_prev = _previous(out, cache.h0, reverse)  # (T, B, H): h_{t-1}
-    du_flat = du.reshape(T * B, H)
-    dW_ih = du_flat.T @ cache.xt.reshape(T * B, -1)  # (H, in)
-    dW_hh = du_flat.T @ h_prev.reshape(T * B, H)  # (H, H)
-    db = du_flat.sum(axis=0)  # (H,)
-    return np.matmul(du, W_ih), dW_ih, dW_hh, db, db.copy(), dh_next, None, dh_steps
+    Z = cache.Z
+    T, H = cache.T, cache.H
+    B, n_in, dt = Z.shape[2], W_ih.shape[1], Z.dtype
+    K = H + n_in + 1
+    h = Z[:H, 1:].transpose(1, 0, 2)
+    dh_du = buffers.scratch("rnn.dh_du", (T, H, B), dt)
+    np.multiply(h, h, out=dh_du)
+    np.subtract(1, dh_du, out=dh_du)
+    DH = buffers.scratch("rnn.dh", (T, H, B), dt)
+    DU = buffers.scratch("rnn.du", (T, H, B), dt)
+    G = buffers.scratch("rnn.G", (T + 1, H, B), dt)  # G[s] = W_hh^T du_s
+    G[T] = 0 if dh_n is None else dh_n
+    step_gemm = _stepper(np.ascontiguousarray(W_hh.T), DU, G)
+    for s in reversed(range(T)):
+        np.add(dY[s], G[s + 1], out=DH[s])
+        np.multiply(DH[s], dh_du[s], out=DU[s])
+        step_gemm(s)
+    du_all = _feature_outer("rnn.du_all", DU)
+    dW = _times_steps(du_all, Z)  # (H, K)
+    _input_grad(W_ih, du_all, dX, accumulate)
+    db = dW[:, K - 1]
+    return (dW[:, H:K - 1].copy(), dW[:, :H].copy(), db.copy(), db.copy(), G[0].copy(), None,
+            DH.copy() if want_dh else None)
 
 
 _FORWARD = {"LSTM": _lstm_forward, "GRU": _gru_forward, "RNN": _rnn_forward}
@@ -548,16 +671,7 @@ class Trace:
         if direction not in DIRECTIONS[:self.num_directions]:
             raise CoreError("errors.core.bad_direction", direction=str(direction))
         cache = self._caches[(layer, DIRECTIONS.index(direction))]
-        H = self.hidden_size
-        if name == "hidden":
-            arr = cache.out  # (T, B, H)
-        elif name == "cell":
-            arr = cache.c
-        else:
-            k = _GATE_BLOCK[self.kind][name]
-            arr = cache.acts[:, :, k * H:(k + 1) * H]
-        view = arr.transpose(1, 0, 2)
-        view = view.view()
+        view = cache.series(name).transpose(2, 0, 1)  # (T, H, B) -> (B, T, H)
         view.flags.writeable = False
         return view
 
@@ -692,28 +806,37 @@ class _Recurrent:
         c0a = self._check_state(c0, "c0", B)
         H, D, L = self.hidden_size, self.num_directions, self.num_layers
         plan = _clamp_plan(self.kind, clamp, L, D, T, H)
-        zeros = np.zeros((B, H), dtype=self.dtype)
+        zeros = np.zeros((H, B), dtype=self.dtype)
         fwd = _FORWARD[self.kind]
         caches: dict[tuple[int, int], _DirCache] = {}
         h_n = np.empty((L * D, B, H), dtype=self.dtype)
         c_n = np.empty((L * D, B, H), dtype=self.dtype) if self.kind == "LSTM" else None
-        inp = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, B, in)
+        inp = x.transpose(1, 2, 0)  # (T, in, B), forward time
         for layer in range(L):
-            out = np.empty((T, B, D * H), dtype=self.dtype)  # (T, B, D*H): [forward, backward]
             for d in range(D):
                 sfx, idx = self._suffix(layer, d), layer * D + d
                 p = self.params
-                cache = fwd(inp, p[f"weight_ih{sfx}"], p[f"weight_hh{sfx}"], p[f"bias_ih{sfx}"],
-                            p[f"bias_hh{sfx}"], zeros if h0a is None else h0a[idx],
-                            zeros if c0a is None else c0a[idx], out[:, :, d * H:(d + 1) * H], d == 1,
-                            plan.get((layer, d)))
+                clamps = plan.get((layer, d))
+                if clamps and d == 1:  # the reverse direction's step s is time T-1-s
+                    clamps = {T - 1 - t: entries for t, entries in clamps.items()}
+                cache = fwd(inp[::-1] if d == 1 else inp, p[f"weight_ih{sfx}"], p[f"weight_hh{sfx}"],
+                            p[f"bias_ih{sfx}"], p[f"bias_hh{sfx}"], zeros if h0a is None else h0a[idx].T,
+                            zeros if c0a is None else c0a[idx].T, clamps)
+                cache.reverse = d == 1
                 caches[(layer, d)] = cache
-                last = 0 if d == 1 else T - 1
-                h_n[idx] = cache.out[last]
+                h_n[idx] = cache.last("hidden").T
                 if c_n is not None:
-                    c_n[idx] = cache.c[last]
-            inp = out
-        y = np.ascontiguousarray(inp.transpose(1, 0, 2))  # (B, T, D*H)
+                    c_n[idx] = cache.last("cell").T
+            if layer + 1 < L:  # the next layer's input: [forward; backward] outputs, forward time
+                if D == 1:
+                    inp = caches[(layer, 0)].series("hidden")
+                else:
+                    inp = buffers.scratch("rec.layer_input", (T, D * H, B), self.dtype)
+                    for d in range(D):
+                        inp[:, d * H:(d + 1) * H] = caches[(layer, d)].series("hidden")
+        y = np.empty((B, T, D * H), dtype=self.dtype)
+        for d in range(D):
+            y[:, :, d * H:(d + 1) * H] = caches[(L - 1, d)].series("hidden").transpose(2, 0, 1)
         trace = Trace(self.kind, L, D, H, x, caches, h_n, c_n, h0a is not None, c0a is not None, bool(plan))
         return y, trace
 
@@ -758,33 +881,36 @@ class _Recurrent:
         dh0 = np.zeros(state_shape, dtype=self.dtype)
         dc0 = np.zeros(state_shape, dtype=self.dtype)
         dh_steps: dict[tuple[int, str], np.ndarray] = {}
-        dY = dy.transpose(1, 0, 2)  # (T, B, D*H)
+        dY = buffers.scratch("rec.dy", (T, D * H, B), self.dtype)  # feature-major, forward time
+        dY[...] = dy.transpose(1, 2, 0)
         for layer in reversed(range(L)):
-            dX = None
+            in_l = self.input_size if layer == 0 else D * H
+            dX = buffers.scratch(f"rec.dx{layer % 2}", (T, in_l, B), self.dtype)  # not the buffer dY is in
             for d in range(D):
                 sfx, idx = self._suffix(layer, d), layer * D + d
                 W_ih, W_hh = self.params[f"weight_ih{sfx}"], self.params[f"weight_hh{sfx}"]
-                dhn = None if checked["dh_n"] is None else checked["dh_n"][idx]
-                dcn = None if checked["dc_n"] is None else checked["dc_n"][idx]
-                dx_l, dW_ih, dW_hh, db_ih, db_hh, dh_first, dc_first, dHs = bwd(
-                    trace._caches[(layer, d)], dY[:, :, d * H:(d + 1) * H], dhn, dcn, W_ih, W_hh)
+                dhn = None if checked["dh_n"] is None else checked["dh_n"][idx].T
+                dcn = None if checked["dc_n"] is None else checked["dc_n"][idx].T
+                dY_d = dY[:, d * H:(d + 1) * H]
+                dW_ih, dW_hh, db_ih, db_hh, dh_first, dc_first, dHs = bwd(
+                    trace._caches[(layer, d)], dY_d[::-1] if d == 1 else dY_d, dhn, dcn, W_ih, W_hh,
+                    dX[::-1] if d == 1 else dX, d == 1, return_state_grads)
                 grads[f"weight_ih{sfx}"] = dW_ih
                 grads[f"weight_hh{sfx}"] = dW_hh
                 grads[f"bias_ih{sfx}"] = db_ih
                 grads[f"bias_hh{sfx}"] = db_hh
-                dh0[idx] = dh_first
+                dh0[idx] = dh_first.T
                 if dc_first is not None:
-                    dc0[idx] = dc_first
+                    dc0[idx] = dc_first.T
                 if return_state_grads:
-                    dh_steps[(layer, DIRECTIONS[d])] = np.ascontiguousarray(dHs.transpose(1, 0, 2))
-                dX = dx_l if dX is None else dX + dx_l
+                    dh_steps[(layer, DIRECTIONS[d])] = (dHs[::-1] if d == 1 else dHs).transpose(2, 0, 1).copy()
             dY = dX
         ordered = {name: grads[name] for name in self.params}
         if trace.h0_given:
             ordered["h0"] = dh0
         if trace.c0_given:
             ordered["c0"] = dc0
-        dx = np.ascontiguousarray(dY.transpose(1, 0, 2))  # (B, T, in)
+        dx = dY.transpose(2, 0, 1).copy()  # (B, T, in), the caller's own (dY is a scratch buffer)
         if return_state_grads:
             return dx, ordered, dh_steps
         return dx, ordered
