@@ -257,7 +257,7 @@ class Theta(Baseline):
         self.m = max(1, int(season_length))
 
     def min_history(self) -> int:
-        return 3 * self.m if self.m > 1 else 4
+        return 4  # shorter than three seasons, the season is left in (``deseason.is_seasonal``)
 
     def residuals(self, horizon: int, max_origins: int = MAX_ORIGINS) -> np.ndarray:
         return super().residuals(horizon, max_origins)
