@@ -192,7 +192,7 @@ def run_forecast(args, t: _Text) -> int:
     return 0
 
 
-METHODS = ("model", "seasonal_naive", "theta", "naive", "drift", "moving_average")
+METHODS = ("model", "seasonal_naive", "theta", "damped_es", "naive", "drift", "moving_average")
 
 
 def run_backtest(args, t: _Text) -> int:

@@ -72,7 +72,7 @@ def test_baseline_intervals_cover_a_random_walk_and_widen():
     w95 = fc.upper[95] - fc.lower[95]
     assert np.all(w95 >= w80) and np.all(np.diff(w80) >= 0) and w80[-1] > 2 * w80[0]
     assert list(fc.as_dict()) == ["forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
-    assert set(default_baselines(12)) == {"naive", "seasonal_naive", "drift", "moving_average", "theta"}
+    assert set(default_baselines(12)) == {"naive", "seasonal_naive", "drift", "moving_average", "theta", "damped_es"}
 
 
 def test_conformal_halfwidths_quantile_and_extrapolation():
@@ -142,3 +142,21 @@ def test_theta_follows_a_trend_and_never_sees_past_its_origin():
     seasonal = 100 + 10 * np.sin(2 * np.pi * np.arange(48) / 12)
     g = Theta(12).fit(seasonal).predict(12, levels=()).mean
     np.testing.assert_allclose(g, seasonal[36:48], rtol=0.01)  # the season comes back
+
+
+def test_damped_es_damps_the_trend_and_never_sees_past_its_origin():
+    from lstm_core.baselines import DampedES
+
+    t = np.arange(60.0)
+    line = 10.0 + 0.5 * t
+    f = DampedES(1).fit(line).predict(8, levels=()).mean
+    steps = np.diff(np.r_[line[-1], f])
+    assert (steps > 0).all() and (np.diff(steps) <= 1e-9).all()  # still rising, ever more slowly
+    x = np.random.default_rng(5).normal(0, 1, 80).cumsum() + 50
+    y = x.copy()
+    y[45:] -= 30.0
+    np.testing.assert_array_equal(DampedES(4).paths(x, np.array([40, 45]), 6),
+                                  DampedES(4).paths(y, np.array([40, 45]), 6))
+    seasonal = 100 + 10 * np.sin(2 * np.pi * np.arange(48) / 12)
+    g = DampedES(12).fit(seasonal).predict(12, levels=()).mean
+    np.testing.assert_allclose(g, seasonal[36:48], rtol=0.01)

@@ -72,7 +72,7 @@ def test_predict_intervals_evaluate(fitted):
     assert ev["split"] == fc.split_indices
     for part in ("validation", "test"):
         d = ev["parts"][part]
-        assert set(d["metrics"]) == {"model", "naive", "seasonal_naive", "drift", "moving_average", "theta"}
+        assert set(d["metrics"]) == {"model", "naive", "seasonal_naive", "drift", "moving_average", "theta", "damped_es"}
         assert set(d["metrics"]["model"]) >= {"mae", "rmse", "smape", "mase", "coverage_80", "coverage_95"}
         assert d["predictions"]["model"].shape == d["actual"].shape == d["index"].shape
     assert ev["parts"]["test"]["index"][-1] == fc.values.size - 1

@@ -15,8 +15,8 @@ import pandas as pd
 from ui.comparison import ERROR_METRICS, MODELS, PARTS, best_per_column
 from ui.i18n import fmt_num, translate
 
-HARD_METHODS = ("theta",)  # simple methods that are hard to beat: the verdict names one that beat the network
-METHOD_ORDER = ("model", "seasonal_naive", "theta", "naive", "drift", "moving_average")  # rows: the network, then baselines
+HARD_METHODS = ("theta", "damped_es")  # simple methods that are hard to beat: the verdict names one that beat the network
+METHOD_ORDER = ("model", "seasonal_naive", "theta", "damped_es", "naive", "drift", "moving_average")  # rows: the network, then baselines
 TRAINING_METRICS = ("mae", "rmse", "mase", "smape")  # the Train page's column order
 MISSING = "—"
 
