@@ -235,23 +235,13 @@ class MovingAverage(Baseline):
         return np.repeat(mean[:, None], horizon, axis=1)
 
 
-class Theta(Baseline):
-    """The Theta method (Assimakopoulos & Nikolopoulos 2000) in the form Hyndman & Billah (2003) showed it
-    to be: simple exponential smoothing with a drift of half the slope b of a straight line through the
-    history. On z (the series with the log and seasonal indices of ``deseason`` taken out when they apply),
-    from origin o with smoothing weight α and level ℓ_o::
+class _Smoothing(Baseline):
+    """What ``Theta`` and ``DampedES`` share: a season length, a short history, few calibration origins (each
+    a smoothing pass over the series), and z, the series with the log and seasonal indices of ``deseason``
+    taken out when they apply, fitted once per call on the values before the first origin (so no origin sees
+    the future)."""
 
-        ẑ_o(h) = ℓ_o + (b / 2) · (h − 1 + 1/α − (1 − α)^o / α),     ℓ_t = ℓ_{t−1} + α (z_t − ℓ_{t−1})
-
-    α is the one of a grid of 20 in [0.05, 1] with the smallest one-step squared error up to o. Hard to
-    beat on yearly and quarterly data (it won the M3 competition); the dev set's AutoTheta reference is
-    1.209, this one scores 1.215 there. The transform is fitted once per call, on the values before the
-    first origin, so no origin sees the future.
-    """
-
-    name = "theta"
-    ALPHAS = np.linspace(0.05, 1.0, 20)
-    MAX_ORIGINS = 60  # calibration origins for its intervals (each a smoothing pass would be 400 × n)
+    MAX_ORIGINS = 60  # calibration origins for the intervals
 
     def __init__(self, season_length: int = 1) -> None:
         super().__init__()
@@ -263,14 +253,35 @@ class Theta(Baseline):
     def residuals(self, horizon: int, max_origins: int = MAX_ORIGINS) -> np.ndarray:
         return super().residuals(horizon, max_origins)
 
-    def paths(self, values, origins, horizon):
+    def _deseasonalized(self, values, origins):
+        """(transform, z (last,), origins, last): z covers every value before the last origin."""
         from .deseason import SeasonalTransform
 
         v = np.asarray(values, dtype=np.float64)
         o = np.asarray(origins, dtype=np.int64)
         last = int(o.max())
         tr = SeasonalTransform().fit(v[: int(o.min())], self.m, every_value=v[:last])
-        z = tr.forward(v[:last])
+        return tr, tr.forward(v[:last]), o, last
+
+
+class Theta(_Smoothing):
+    """The Theta method (Assimakopoulos & Nikolopoulos 2000) in the form Hyndman & Billah (2003) showed it
+    to be: simple exponential smoothing with a drift of half the slope b of a straight line through the
+    history. On z (the series with the log and seasonal indices of ``deseason`` taken out when they apply),
+    from origin o with smoothing weight α and level ℓ_o::
+
+        ẑ_o(h) = ℓ_o + (b / 2) · (h − 1 + 1/α − (1 − α)^o / α),     ℓ_t = ℓ_{t−1} + α (z_t − ℓ_{t−1})
+
+    α is the one of a grid of 20 in [0.05, 1] with the smallest one-step squared error up to o. Hard to
+    beat on yearly and quarterly data (it won the M3 competition); the dev set's AutoTheta reference is
+    1.209, this one scores 1.215 there.
+    """
+
+    name = "theta"
+    ALPHAS = np.linspace(0.05, 1.0, 20)
+
+    def paths(self, values, origins, horizon):
+        tr, z, o, last = self._deseasonalized(values, origins)
         a = self.ALPHAS
         level = np.empty((last, a.size))
         sse = np.empty((last, a.size))
@@ -293,7 +304,7 @@ class Theta(Baseline):
         return tr.inverse(zhat, o[:, None] + h - 1)
 
 
-class DampedES(Baseline):
+class DampedES(_Smoothing):
     """Exponential smoothing with a damped additive trend (Gardner & McKenzie 1985), the season taken out
     first as for ``Theta`` (on the log scale, where Holt–Winters' multiplicative season is additive). On z::
 
@@ -302,8 +313,7 @@ class DampedES(Baseline):
 
     The trend fades instead of running on for ever, which is what makes it hard to beat on yearly and
     quarterly series. (α, β, φ) is the combination of a grid (9 × 4 × 4) with the smallest one-step squared
-    error up to each origin; ℓ_0 = z_0, b_0 = z_1 − z_0. The transform is fitted once per call, on the values
-    before the first origin, so no origin sees the future. Dev set geomean 1.134 (statsforecast's AutoETS,
+    error up to each origin; ℓ_0 = z_0, b_0 = z_1 − z_0. Dev set geomean 1.134 (statsforecast's AutoETS,
     which also chooses among error, trend and season forms by AICc: 1.080).
     """
 
@@ -311,26 +321,9 @@ class DampedES(Baseline):
     ALPHA = np.array([0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.95])
     BETA = np.array([0.01, 0.05, 0.1, 0.3])  # as a share of α, so the trend never adapts faster than the level
     PHI = np.array([0.8, 0.9, 0.95, 0.98])
-    MAX_ORIGINS = 60
-
-    def __init__(self, season_length: int = 1) -> None:
-        super().__init__()
-        self.m = max(1, int(season_length))
-
-    def min_history(self) -> int:
-        return 4
-
-    def residuals(self, horizon: int, max_origins: int = MAX_ORIGINS) -> np.ndarray:
-        return super().residuals(horizon, max_origins)
 
     def paths(self, values, origins, horizon):
-        from .deseason import SeasonalTransform
-
-        v = np.asarray(values, dtype=np.float64)
-        o = np.asarray(origins, dtype=np.int64)
-        last = int(o.max())
-        tr = SeasonalTransform().fit(v[: int(o.min())], self.m, every_value=v[:last])
-        z = tr.forward(v[:last])
+        tr, z, o, last = self._deseasonalized(values, origins)
         a, bb, phi = (g.ravel() for g in np.meshgrid(self.ALPHA, self.BETA, self.PHI, indexing="ij"))
         beta = a * bb
         level = np.empty((last, a.size))
