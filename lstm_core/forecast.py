@@ -315,6 +315,23 @@ def as_series(values) -> np.ndarray:
     return x
 
 
+GATES = {"lstm": 4, "gru": 3, "rnn": 1}  # weight blocks per layer (PyTorch's gate order)
+
+
+def member_size(cfg: ForecastConfig) -> int:
+    """Numbers in one member (net + head), from the config alone: what a model file must hold per member.
+
+    Per direction of layer l, with G gate blocks, H units and an input of width n_l (1, then D·H):
+    G·H·n_l + G·H·H weights and 2·G·H biases (PyTorch keeps b_ih and b_hh); the head D·H·H_out + H_out.
+    ``Forecaster.load`` compares it with the file's arrays before it builds a network, so a small file cannot
+    declare a huge one.
+    """
+    G, H, D = GATES[cfg.cell], cfg.hidden_size, 2 if cfg.bidirectional else 1
+    out = cfg.horizon if cfg.strategy == "direct" else 1
+    net = sum(D * (G * H * (1 if layer == 0 else D * H) + G * H * H + 2 * G * H) for layer in range(cfg.num_layers))
+    return net + D * H * out + out
+
+
 def min_points(cfg: ForecastConfig) -> int:
     """Smallest series length this config can train on: one training window and one validation horizon."""
     Hm = cfg.horizon if cfg.strategy == "direct" else 1
@@ -763,6 +780,19 @@ class Forecaster:
         if len(split) != 2 or not 0 < split[0] <= split[1] <= series.size:
             raise bad("split")
         expected = {"series", "residuals", "residual_known"}
+        size = member_size(cfg)  # before any network is built: a small file cannot declare a huge one
+        for prefix, count in (("m", members), ("f", final_members if final_meta is not None else 0)):
+            for k in range(count):
+                held = sum(a.size for name, a in arrays.items() if name.startswith(f"{prefix}{k}."))
+                if held != size:
+                    raise bad(f"{prefix}{k}")
+        span = float(np.ptp(series)) + float(np.abs(series).max()) + 1.0
+        limit = 1e6 * span  # anything larger is not a scale or an error this series can have
+        scalers = [scaler] + ([final.scaler] if final_meta is not None else [])
+        if any(not (abs(sc.mean) <= limit and sc.scale <= limit) for sc in scalers):
+            raise bad("scaler")
+        if np.abs(residuals).max(initial=0.0) > (50.0 if transform.log else limit):
+            raise bad("residuals")
 
         def read_members(prefix: str, count: int, first: int) -> list[SequenceRegressor]:
             models = []

@@ -90,6 +90,10 @@ def save_arrays(path_or_file: str | os.PathLike | IO[bytes], arrays: Mapping[str
         np.savez(path_or_file, **payload)
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number a model file may hold")
+
+
 def load_arrays(source: str | os.PathLike | IO[bytes] | bytes) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Read a file written by ``save_arrays``: ``(arrays, meta)``.
 
@@ -140,9 +144,9 @@ def load_arrays(source: str | os.PathLike | IO[bytes] | bytes) -> tuple[dict[str
     raw = arrays.pop(CONFIG_KEY)
     if raw.shape != () or raw.dtype.kind != "U":
         raise _bad("bad_json")
-    try:
-        meta = json.loads(str(raw))
-    except json.JSONDecodeError as exc:
+    try:  # no NaN/Infinity constants (a config of them overflows later); nesting deep enough to recurse is refused
+        meta = json.loads(str(raw), parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:  # json.JSONDecodeError is a ValueError
         raise _bad("bad_json") from exc
     if not isinstance(meta, dict):
         raise _bad("bad_json")
