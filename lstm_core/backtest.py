@@ -26,6 +26,8 @@ from .forecast import ForecastConfig, Forecaster, as_series, min_points
 from .train import EpochInfo
 
 __all__ = [
+    "SEED_MASE",
+    "seed_spread",
     "backtest",
     "BacktestResult",
     "OriginResult",
@@ -35,6 +37,15 @@ __all__ = [
     "origin_config",
     "collect",
 ]
+
+
+SEED_MASE = "mase_seed_"  # "model" metrics mase_seed_0, mase_seed_1, ...: each final member scored alone
+
+
+def seed_spread(mean: dict[str, float]) -> tuple[float, float] | None:
+    """(lowest, highest) mean MASE over the final members' seeds in a method's mean metrics; None without."""
+    values = [v for key, v in mean.items() if key.startswith(SEED_MASE) and np.isfinite(v)]
+    return (min(values), max(values)) if len(values) > 1 else None
 
 
 @dataclass
@@ -79,10 +90,11 @@ class OriginResult:
 
 def origin_config(config: ForecastConfig, members: int | None = None) -> ForecastConfig:
     """The config refitted at every origin: no test part (the block after the origin is the test) and, when
-    ``members`` is given, that many ensemble networks instead of ``config.ensemble``."""
+    ``members`` is given, that many ensemble networks instead of ``config.ensemble`` (with the recipe's
+    ``refit``: one held-out network, the costly part, and ``members`` final ones, each scored alone too)."""
     cfg = dataclasses.replace(config, test_fraction=0.0)
     if members is not None:
-        cfg = dataclasses.replace(cfg, ensemble=int(members))
+        cfg = dataclasses.replace(cfg, ensemble=int(members), calibration_members=1)
     return cfg.validate()
 
 
@@ -124,6 +136,9 @@ def backtest_origin(
         name: metrics.summary(actual, f.mean, history, m, {a: (f.lower[a], f.upper[a]) for a in levels})
         for name, f in forecasts.items()
     }
+    members = fc.member_forecasts(H) if fc.final is not None and len(fc.final.models) > 1 else []
+    for k, path in enumerate(members):  # each seed alone: the verdict shows their spread, not one seed's luck
+        scores["model"][f"{SEED_MASE}{k}"] = metrics.mase(actual, path, history, m)
     return OriginResult(origin, actual, forecasts, scores, seconds, hist.status, cancelled)
 
 

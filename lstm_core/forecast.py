@@ -549,9 +549,16 @@ class Forecaster:
         there are some (what a forecast past the end uses).
         """
         self._check_fitted()
-        transform, scaler, models = self.transform, self.scaler, self.models
+        transform, scaler, models = self._stage(final)
+        return self._paths(transform, scaler, models, values, origins, horizon)
+
+    def _stage(self, final: bool) -> tuple[SeasonalTransform, Scaler, list[SequenceRegressor]]:
+        """(transform, scaler, members) of the final fit when ``final`` and there is one, else of the held-out run."""
         if final and self.final is not None:
-            transform, scaler, models = self.final.transform, self.final.scaler, self.final.models
+            return self.final.transform, self.final.scaler, self.final.models
+        return self.transform, self.scaler, self.models
+
+    def _paths(self, transform, scaler, models, values, origins, horizon: int) -> np.ndarray:
         x = np.asarray(values, dtype=np.float64)
         origins = np.asarray(origins, dtype=np.int64)
         W = self.config.window
@@ -571,6 +578,17 @@ class Forecaster:
             done += take
             X = np.concatenate([X, step[:, :take]], axis=1)[:, -W:]  # feed the forecast back
         return transform.inverse(out, origins[:, None] + np.arange(horizon)[None, :])
+
+    def member_forecasts(self, horizon: int) -> np.ndarray:
+        """Each final member's own forecast after the fitted series: (members, horizon), in the series' units.
+
+        The forecast is their median; scoring each one alone shows how much a forecast owes to its seeds.
+        Without final members, each held-out member's.
+        """
+        self._check_fitted()
+        transform, scaler, models = self._stage(final=True)
+        end = np.array([self.values.size])
+        return np.array([self._paths(transform, scaler, [model], self.values, end, horizon)[0] for model in models])
 
     def _held_out_residuals(self) -> np.ndarray:
         """Errors of forecasts made at every origin after the training part: (n_origins, H), NaN past the end.

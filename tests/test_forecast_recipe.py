@@ -206,3 +206,23 @@ def test_the_forecast_page_note_says_how_the_forecast_was_made(recipe_fit, lang)
     lines = recipe_lines(plain, lang)
     assert lines[0] == translate(lang, "forecast.how.no_log") and len(lines) == 3
     assert lines[-1] == translate(lang, "forecast.how.held_mean", members=1)
+
+
+def test_each_final_member_forecasts_alone_and_their_median_is_the_forecast(recipe_fit):
+    fc, _ = recipe_fit
+    each = fc.member_forecasts(12)
+    assert each.shape == (fc.config.ensemble, 12)
+    mean = fc.predict(12).mean  # the median in scaled units: between the members (their middle one when odd)
+    assert (each.min(axis=0) <= mean + 1e-9).all() and (mean <= each.max(axis=0) + 1e-9).all()
+
+
+def test_the_backtest_scores_every_final_seed_alone():
+    from lstm_core.backtest import SEED_MASE, backtest, seed_spread
+
+    y = _monthly(132)
+    cfg = ForecastConfig.auto(y.size, 12, horizon=12, hidden_size=4, epochs=3, refit_budget=100)
+    res = backtest(y, cfg, n_origins=2, members=3, levels=(80,))
+    seeds = [k for k in res.mean["model"] if k.startswith(SEED_MASE)]
+    assert len(seeds) == 3
+    lo, hi = seed_spread(res.mean["model"])
+    assert lo <= hi and all(np.isfinite(res.mean["model"][k]) for k in seeds)

@@ -217,14 +217,14 @@ def test_chart_and_downloads_come_before_the_backtest_which_resumes(monkeypatch)
 
     monkeypatch.setattr(engine, "backtest_origin", first_then_stop)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in {"lang": "en", **LINK, "ens": "2", "seed": "11"}.items():
+    for k, v in {"lang": "en", **LINK, "ens": "4", "seed": "11"}.items():
         at.query_params[k] = v
     at.run()
     at.switch_page(PAGE).run()
     assert at.exception and calls == [102, 108], "the second origin was interrupted (details are redacted)"
     assert len(at.get("plotly_chart")) == 1 and len(at.get("download_button")) == 3
     run = _run(at)
-    assert run.backtest is None and run.backtest_pending and run.config.ensemble == 2
+    assert run.backtest is None and run.backtest_pending and run.config.ensemble == 4
     fc = run.forecaster
 
     calls.clear()
@@ -234,8 +234,8 @@ def test_chart_and_downloads_come_before_the_backtest_which_resumes(monkeypatch)
     run = _run(at)
     assert run.forecaster is fc, "the fit was kept, not redone"
     assert len(calls) == 2 and calls == [108, 114], "only the two origins not finished were refitted"
-    assert run.backtest.origins == 3 and run.backtest.members == 1
-    assert translate("en", "forecast.backtest_single", members=2) in _visible(at)
+    assert run.backtest.origins == 3 and run.backtest.members == 3  # BACKTEST_MEMBERS final networks, not 4
+    assert translate("en", "forecast.backtest_single", k=3, held=2, members=4) in _visible(at)
     assert_no_missing_keys(at)
 
 

@@ -184,3 +184,18 @@ def test_backtest_figure_checks_its_inputs():
     y, idx, cuts, paths = _backtest()
     with pytest.raises(ValueError):
         fp.backtest_figure(y, idx, cuts[:2], paths)
+
+
+def test_the_verdict_gives_the_spread_over_seeds():
+    from lstm_core.backtest import SEED_MASE
+
+    base = MEAN["seasonal_naive"]["mase"]
+    steady = {**MEAN, "model": {**MEAN["model"], f"{SEED_MASE}0": base * 0.7, f"{SEED_MASE}1": base * 0.9}}
+    text, beats = tables.verdict(steady, "en", "LSTM")
+    assert beats and text.endswith(translate("en", "forecast.verdict.seeds", n=2, lo=fmt_num(base * 0.7, 2, "en"),
+                                             hi=fmt_num(base * 0.9, 2, "en"), base=fmt_num(base, 2, "en")))
+    shaky = {**MEAN, "model": {**MEAN["model"], f"{SEED_MASE}0": base * 0.7, f"{SEED_MASE}1": base * 1.2}}
+    text, _ = tables.verdict(shaky, "pt-BR", "LSTM")
+    assert text.endswith(translate("pt-BR", "forecast.verdict.seeds_unsure", n=2, lo=fmt_num(base * 0.7, 2, "pt-BR"),
+                                   hi=fmt_num(base * 1.2, 2, "pt-BR"), base=fmt_num(base, 2, "pt-BR")))
+    assert tables.verdict(MEAN, "en")[0] == tables.verdict({**MEAN}, "en")[0]  # no seeds, no sentence

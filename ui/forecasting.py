@@ -5,8 +5,9 @@ config, the series it belongs to and the backtest's state. Fits and backtest ori
 (``ui.workers``) and are kept in process-wide stores: every fit is seeded, so the numbers are the same whoever
 asks, and a class opening the same shared link pays for each fit and each origin once.
 
-- Each backtest origin refits ``BACKTEST_MEMBERS`` network(s), not the whole ensemble: the verdict scores a
-  single network, a cautious estimate of the averaged forecast shown (the page says so).
+- Each backtest origin runs the recipe with one held-out network and ``BACKTEST_MEMBERS`` final ones, not the
+  whole ensemble: a cautious estimate of the forecast shown (the page says so), and each final network is also
+  scored alone, so the verdict gives the spread over seeds.
 - The final fit's epoch count is not reused at the origins: that fit saw the blocks the backtest scores, so its
   early-stopping point would leak them into the check.
 """
@@ -35,7 +36,7 @@ LEVELS = (80, 95)  # prediction intervals drawn and scored, in %
 SETTINGS = ("cell", "bidirectional", "hidden_size", "num_layers", "window", "epochs", "learning_rate", "ensemble",
             "seed")  # the config fields the page lets the user change (and a shared link carries)
 DEFAULT_ORIGINS = 3  # rolling-origin backtest origins
-BACKTEST_MEMBERS = 1  # networks refitted at each backtest origin (see the module docstring)
+BACKTEST_MEMBERS = 3  # final networks refitted at each backtest origin (see the module docstring)
 FIT_LINE_POINTS = 5_000  # the in-sample fit is drawn on the last this many points of the history at most
 FIT_CHUNK = 1_024  # windows run through the network at once for that line
 
@@ -193,7 +194,8 @@ def run_backtest(run: ForecastRun, loaded: state.LoadedSeries, bar, on_wait: Cal
     m = max(1, int(loaded.season_length))
     k = run.backtest_origins
     try:
-        x, cfg_o, cuts, lv, mm = backtest_plan(values, run.config, k, LEVELS, m, members=BACKTEST_MEMBERS)
+        x, cfg_o, cuts, lv, mm = backtest_plan(values, run.config, k, LEVELS, m,
+                                               members=min(BACKTEST_MEMBERS, run.config.ensemble))
         on_epoch = epoch_progress(bar, "forecast.progress_bt")
         done: list[OriginResult] = []
         for j, o in enumerate(cuts):

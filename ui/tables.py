@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from lstm_core.backtest import SEED_MASE, seed_spread
 from ui.comparison import ERROR_METRICS, MODELS, PARTS, best_per_column
 from ui.i18n import fmt_num, translate
 
@@ -150,12 +151,24 @@ def verdict(mean: Mapping[str, Mapping[str, float]], lang: str, cell_label: str 
         if best is not None and hard[best] < pair[0]:  # a method that is hard to beat did better: say so
             text += translate(lang, "forecast.verdict.simpler", best=method_label(best, lang, cell_label),
                               best_mase=fmt_num(hard[best], 2, lang), model_mase=fmt_num(pair[0], 2, lang))
-        return text, True
+        return text + seeds_sentence(mean, pair[1], lang), True
     baselines = {m: v.get("mase", math.inf) for m, v in mean.items() if m != "model"}
     best = min(baselines, key=baselines.get)
     pct = round(100 * (ratio - 1))
     return translate(lang, "forecast.verdict.worse", cell=cell_label, pct=pct,
-                     best=method_label(best, lang, cell_label)), False
+                     best=method_label(best, lang, cell_label)) + seeds_sentence(mean, pair[1], lang), False
+
+
+def seeds_sentence(mean: Mapping[str, Mapping[str, float]], base: float, lang: str) -> str:
+    """" Scored one final network (seed) at a time, ...": the spread over seeds, and whether it straddles
+    seasonal naive's MASE ``base`` (then the verdict depends on the seed); "" when the backtest has no spread."""
+    spread = seed_spread(mean.get("model", {}))
+    if spread is None:
+        return ""
+    lo, hi = spread
+    n = sum(1 for key in mean["model"] if key.startswith(SEED_MASE))
+    key = "forecast.verdict.seeds_unsure" if lo < base < hi else "forecast.verdict.seeds"
+    return translate(lang, key, n=n, lo=fmt_num(lo, 2, lang), hi=fmt_num(hi, 2, lang), base=fmt_num(base, 2, lang))
 
 
 # --- Compare page -----------------------------------------------------------------------------------

@@ -209,7 +209,8 @@ with verdict_box:
     elif bt is not None:
         st.caption(t("forecast.backtest_note", origins=bt.origins, horizon=bt.horizon))
         if bt.members < cfg.ensemble:
-            st.caption(t("forecast.backtest_single", members=cfg.ensemble))
+            st.caption(t("forecast.backtest_single", k=forecasting.BACKTEST_MEMBERS, members=cfg.ensemble,
+                         held=fc.held_members))
         table = tables.backtest_table(bt.mean, lang, cell_label, LEVELS)
         st.dataframe(table, hide_index=True, width="stretch")
         text, beats = tables.verdict(bt.mean, lang, cell_label)
