@@ -22,6 +22,7 @@ __all__ = [
     "Forecast",
     "check_levels",
     "conformal_halfwidths",
+    "conformal_bounds",
     "Baseline",
     "Naive",
     "SeasonalNaive",
@@ -107,6 +108,40 @@ def conformal_halfwidths(residuals: np.ndarray, level: float) -> np.ndarray:
     first = int(np.argmax(np.isfinite(q)))
     q[:first] = q[first]
     return np.maximum.accumulate(q)
+
+
+def conformal_bounds(residuals: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Signed bounds (lo (H,), hi (H,)) per step ahead: ŷ + lo ≤ y ≤ ŷ + hi for ``level`` % of the errors.
+
+    residuals: (n, H) signed errors y − ŷ, NaN where a step has none. For each h, lo is the
+    ⌊(n_h + 1)(1 − a)/2⌋-th smallest error and hi the ⌈(n_h + 1)(1 + a)/2⌉-th (a = level / 100; the extreme
+    errors when n_h is too small), so a model that errs more upwards gets more room above. Each bound keeps
+    the forecast inside (lo ≤ 0 ≤ hi); steps with no error reuse the last that has one, widened by
+    sqrt(h / h_last); and the band only widens with h (lo non-increasing, hi non-decreasing).
+    """
+    r = np.asarray(residuals, dtype=np.float64)
+    if r.ndim == 1:
+        r = r[:, None]
+    H = r.shape[1]
+    a = float(level) / 100.0
+    lo, hi = np.full(H, np.nan), np.full(H, np.nan)
+    for h in range(H):
+        col = np.sort(r[:, h][np.isfinite(r[:, h])])
+        n = col.size
+        if n == 0:
+            continue
+        k_lo = max(1, math.floor((n + 1) * (1 - a) / 2))
+        k_hi = min(n, math.ceil((n + 1) * (1 + a) / 2))
+        lo[h], hi[h] = min(col[k_lo - 1], 0.0), max(col[k_hi - 1], 0.0)
+    known = np.flatnonzero(np.isfinite(lo))
+    if known.size == 0:
+        return np.zeros(H), np.zeros(H)
+    for h in range(H):
+        if not np.isfinite(lo[h]):
+            last = known[known < h].max() if (known < h).any() else known[0]
+            grow = math.sqrt((h + 1) / (last + 1)) if last < h else 1.0
+            lo[h], hi[h] = lo[last] * grow, hi[last] * grow
+    return np.minimum.accumulate(lo), np.maximum.accumulate(hi)
 
 
 def intervals_from_residuals(mean: np.ndarray, residuals: np.ndarray, levels) -> Forecast:

@@ -29,9 +29,9 @@ from . import metrics
 from .baselines import (
     Forecast,
     check_levels,
+    conformal_bounds,
     conformal_halfwidths,
     default_baselines,
-    intervals_from_residuals,
 )
 from .deseason import SeasonalTransform
 from .errors import CoreError
@@ -632,9 +632,25 @@ class Forecaster:
         if x.size < self.config.window:
             raise CoreError("errors.engine.bad_window", expected=self.config.window, got=int(x.size))
         mean = self.paths(x, np.array([x.size]), int(H), final=True)[0]
-        band = intervals_from_residuals(self._base(mean), self.residuals, levels)  # checks the levels
-        return Forecast(mean=mean, lower={lv: self._unbase(v) for lv, v in band.lower.items()},
-                        upper={lv: self._unbase(v) for lv, v in band.upper.items()})
+        return Forecast(mean=mean, **self._band(mean, check_levels(levels)))
+
+    def _padded_residuals(self, H: int) -> np.ndarray:
+        """The held-out errors for steps 1..H (NaN columns past the calibrated ones: ``conformal_bounds``
+        extrapolates them)."""
+        res = self.residuals
+        if res.shape[1] < H:
+            res = np.concatenate([res, np.full((res.shape[0], H - res.shape[1]), np.nan)], axis=1)
+        return res[:, :H]
+
+    def _band(self, mean: np.ndarray, levels: tuple[int, ...]) -> dict[str, dict[int, np.ndarray]]:
+        """{"lower": {level: (H,)}, "upper": ...} around ``mean`` from the held-out errors' signed quantiles,
+        on the base scale (see ``_held_out_residuals``), H = len(mean)."""
+        res = self._padded_residuals(mean.shape[0])
+        base, out = self._base(mean), {"lower": {}, "upper": {}}
+        for level in levels:
+            lo, hi = conformal_bounds(res, level)
+            out["lower"][level], out["upper"][level] = self._unbase(base + lo), self._unbase(base + hi)
+        return out
 
     def predict(self, horizon: int | None = None, levels=(80, 95)) -> Forecast:
         """Forecast after the end of the fitted series, with split-conformal intervals."""
@@ -696,23 +712,24 @@ class Forecaster:
         idx = np.concatenate([np.arange(o, o + s) for o, s in zip(origins, steps)])
         insample = x[: self.split_indices[0]]
         methods: dict[str, np.ndarray] = {"model": self.paths(x, origins, H)}
-        widths: dict[str, dict[int, np.ndarray]] = {
-            "model": {lv: conformal_halfwidths(self.residuals, lv) for lv in levels}
+        bounds: dict[str, dict[int, tuple[np.ndarray, np.ndarray]]] = {  # (lo, hi) per step, signed
+            "model": {lv: conformal_bounds(self._padded_residuals(H), lv) for lv in levels}
         }
         for name, base in default_baselines(m).items():
             if start < base.min_history():
                 continue
             methods[name] = base.paths(x, origins, H)
             res = base.fit(x[:start]).residuals(H)
-            widths[name] = {lv: conformal_halfwidths(res, lv) for lv in levels}
+            bounds[name] = {lv: (-(q := conformal_halfwidths(res, lv)), q) for lv in levels}
         part = {"index": idx, "actual": x[idx], "predictions": {}, "lower": {}, "upper": {}, "metrics": {}}
         for name, paths in methods.items():
             pred = np.concatenate([paths[i, :s] for i, s in enumerate(steps)])
-            w = {lv: np.concatenate([q[:s] for s in steps]) for lv, q in widths[name].items()}
             base, unbase = (self._base, self._unbase) if name == "model" else (np.asarray, np.asarray)
             part["predictions"][name] = pred
-            part["lower"][name] = {lv: unbase(base(pred) - w[lv]) for lv in levels}
-            part["upper"][name] = {lv: unbase(base(pred) + w[lv]) for lv in levels}
+            part["lower"][name], part["upper"][name] = {}, {}
+            for lv, (lo, hi) in bounds[name].items():
+                part["lower"][name][lv] = unbase(base(pred) + np.concatenate([lo[:s] for s in steps]))
+                part["upper"][name][lv] = unbase(base(pred) + np.concatenate([hi[:s] for s in steps]))
             part["metrics"][name] = metrics.summary(
                 x[idx], pred, insample, m, {lv: (part["lower"][name][lv], part["upper"][name][lv]) for lv in levels}
             )

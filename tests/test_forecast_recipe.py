@@ -142,14 +142,33 @@ def test_the_recipe_trains_final_members_on_the_whole_series(recipe_fit):
 
 
 def test_recipe_intervals_are_relative_to_the_level_and_widen_with_the_step(recipe_fit):
+    from lstm_core.baselines import conformal_bounds
+
     fc, _ = recipe_fit
     f = fc.predict(12, levels=(80, 95))
-    up, down = f.upper[80] - f.mean, f.mean - f.lower[80]
-    assert (up >= down - 1e-9).all() and (up > down).any()  # log scale: wider above than below
-    for level in (80, 95):
+    for level in (80, 95):  # the held-out errors' signed quantiles, taken on the log scale
+        lo, hi = conformal_bounds(fc.residuals, level)
+        np.testing.assert_allclose(np.log(f.lower[level]), np.log(f.mean) + lo, rtol=1e-12)
+        np.testing.assert_allclose(np.log(f.upper[level]), np.log(f.mean) + hi, rtol=1e-12)
         width = np.log(f.upper[level]) - np.log(f.lower[level])
         assert (np.diff(width) >= -1e-12).all()  # non-decreasing in h
     assert (f.upper[95] >= f.upper[80]).all() and (f.lower[95] <= f.lower[80]).all()
+
+
+def test_signed_bounds_follow_skewed_errors_and_only_widen():
+    from lstm_core.baselines import conformal_bounds
+
+    rng = np.random.default_rng(1)
+    errors = np.column_stack([rng.exponential(1.0, 400) - 0.3 for _ in range(3)]) * np.array([1.0, 1.5, 1.2])
+    errors[350:, 2] = np.nan  # fewer errors at the last step
+    lo, hi = conformal_bounds(errors, 80)
+    assert (hi > -lo).all()  # errors mostly upwards: more room above
+    assert (lo <= 0).all() and (hi >= 0).all()
+    assert (np.diff(lo) <= 0).all() and (np.diff(hi) >= 0).all()  # step 3 keeps step 2's width at least
+    inside = (errors[:, 0] >= lo[0]) & (errors[:, 0] <= hi[0])
+    assert 0.79 <= inside.mean() <= 0.83
+    lo2, hi2 = conformal_bounds(errors[:, :1].repeat(2, axis=1) * np.array([1.0, np.nan]), 95)
+    assert hi2[1] == pytest.approx(hi2[0] * np.sqrt(2)) and lo2[1] == pytest.approx(lo2[0] * np.sqrt(2))
 
 
 def test_a_recipe_model_file_round_trips(recipe_fit):
