@@ -108,18 +108,28 @@ class SeasonalTransform:
     def forward(self, values, start: int = 0) -> np.ndarray:
         """z for values observed at times start, start + 1, ... (NaN where a log meets a value ≤ 0)."""
         y = np.asarray(values, dtype=np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.log(np.where(y > 0, y, np.nan)) if self.log else y.copy()
         t = start + np.arange(y.shape[-1])
-        return z - self._season(t)
+        return self.to_base(y) - self._season(t)
 
     def inverse(self, z, times) -> np.ndarray:
         """y for values ``z`` on the transformed scale at the (broadcastable) integer ``times``."""
-        zz = np.asarray(z, dtype=np.float64) + self._season(np.asarray(times, dtype=np.int64))
-        if self.log:
-            with np.errstate(over="ignore"):
-                return np.exp(np.minimum(zz, 700.0))
-        return zz
+        return self.from_base(np.asarray(z, dtype=np.float64) + self._season(np.asarray(times, dtype=np.int64)))
+
+    def to_base(self, y) -> np.ndarray:
+        """The scale before the season comes off: log y (NaN for y ≤ 0) when ``log``, else y (a copy)."""
+        y = np.asarray(y, dtype=np.float64)
+        if not self.log:
+            return y.copy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(np.where(y > 0, y, np.nan))
+
+    def from_base(self, u) -> np.ndarray:
+        """Back from ``to_base``'s scale (exp capped below overflow when ``log``)."""
+        u = np.asarray(u, dtype=np.float64)
+        if not self.log:
+            return u
+        with np.errstate(over="ignore"):
+            return np.exp(np.minimum(u, 700.0))
 
     def to_dict(self) -> dict:
         return {"mode": self.mode, "log": self.log, "season_length": self.season_length,

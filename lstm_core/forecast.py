@@ -607,20 +607,12 @@ class Forecaster:
         actual = np.where(idx < n, x[np.minimum(idx, n - 1)], np.nan)
         return self._base(actual) - self._base(pred)
 
-    def _base(self, y):
-        """The scale the interval errors live on: log when the series was fitted on the log scale."""
-        y = np.asarray(y, dtype=np.float64)
-        if self.transform is not None and self.transform.log:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return np.log(np.where(y > 0, y, np.nan))
-        return y
+    def _base(self, y) -> np.ndarray:
+        """The scale the interval errors live on (``SeasonalTransform.to_base``: log for a log series)."""
+        return self.transform.to_base(y)
 
-    def _unbase(self, u):
-        u = np.asarray(u, dtype=np.float64)
-        if self.transform is not None and self.transform.log:
-            with np.errstate(over="ignore"):
-                return np.exp(np.minimum(u, 700.0))
-        return u
+    def _unbase(self, u) -> np.ndarray:
+        return self.transform.from_base(u)
 
     def predict_from(self, history_values, horizon: int | None = None, levels=(80, 95)) -> Forecast:
         """Forecast ``horizon`` steps after ``history_values`` (its last ``window`` values are used)."""

@@ -18,7 +18,7 @@ from datasets import DataError
 from lstm_core.baselines import Forecast
 from lstm_core.errors import CoreError
 from lstm_core.forecast import ForecastConfig, Forecaster
-from ui import export
+from ui import export, run_link
 
 
 @pytest.mark.parametrize("text", ["=SUM(A1:A9)", "+1", "-1+2", "@cmd", "\tx", "\rx", "=HYPERLINK(\"x\")"])
@@ -112,34 +112,34 @@ def test_config_json(fitted):
 def test_link_round_trip_synthetic_and_bundled():
     import datasets
 
-    run = export.SharedRun("synthetic", {"generator": "sine", "params": {"length": 150, "period": 12,
+    run = run_link.SharedRun("synthetic", {"generator": "sine", "params": {"length": 150, "period": 12,
                                                                        "amplitude": 1.5, "noise": 0.05},
                                          "seed": 7},
                            {"cell": "gru", "bidirectional": True, "hidden_size": 8, "learning_rate": 0.002,
                             "epochs": 30, "seed": 2}, horizon=9)
-    q = export.encode_run(run)
-    assert all(isinstance(v, str) for v in q.values()) and all(export.is_link_key(k) for k in q)
-    back = export.decode_run(q)
+    q = run_link.encode_run(run)
+    assert all(isinstance(v, str) for v in q.values()) and all(run_link.is_link_key(k) for k in q)
+    back = run_link.decode_run(q)
     assert back == run
     bid = datasets.catalog()[0].id
-    run2 = export.SharedRun("bundled", {"id": bid}, {}, None)
-    assert export.decode_run(export.encode_run(run2)) == run2
-    assert export.decode_run({"lang": "en"}) is None
+    run2 = run_link.SharedRun("bundled", {"id": bid}, {}, None)
+    assert run_link.decode_run(run_link.encode_run(run2)) == run2
+    assert run_link.decode_run({"lang": "en"}) is None
 
 
 def test_link_bad_values():
     with pytest.raises(DataError):
-        export.decode_run({"src": "bundled", "ds": "nope"})
+        run_link.decode_run({"src": "bundled", "ds": "nope"})
     with pytest.raises(DataError):
-        export.decode_run({"src": "synthetic", "gen": "nope"})
+        run_link.decode_run({"src": "synthetic", "gen": "nope"})
     with pytest.raises(DataError):
-        export.decode_run({"src": "synthetic", "gen": "sine", "gp_length": "abc"})
+        run_link.decode_run({"src": "synthetic", "gen": "sine", "gp_length": "abc"})
     with pytest.raises(CoreError):
-        export.decode_run({"src": "synthetic", "gen": "sine", "hid": "many"})
+        run_link.decode_run({"src": "synthetic", "gen": "sine", "hid": "many"})
     with pytest.raises(CoreError):
-        export.decode_run({"src": "synthetic", "gen": "sine", "lr": "inf"})
+        run_link.decode_run({"src": "synthetic", "gen": "sine", "lr": "inf"})
     with pytest.raises(ValueError):
-        export.encode_run(export.SharedRun("upload", {"file": "x.csv"}))
+        run_link.encode_run(run_link.SharedRun("upload", {"file": "x.csv"}))
 
 
 # --- the forecast CSV in the user's locale ----------------------------------------------------------------

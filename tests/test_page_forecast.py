@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP, assert_no_missing_keys, open_app
-from ui import export, state
+from ui import export, run_link, state
 from ui.forecasting import ForecastRun
 from ui.i18n import translate
 
@@ -79,7 +79,7 @@ def test_link_reproduces_the_run_and_verdict_shown(lang):
 
     # the page wrote its configuration back into the URL; a new session opened with it gives the same forecast
     written = {k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k]
-               for k in at.query_params if export.is_link_key(k)}
+               for k in at.query_params if run_link.is_link_key(k)}
     assert written["src"] == "synthetic" and written["ep"] == "3" and written["h"] == "6"
     again = _open_link(written, lang)
     run2 = _run(again)

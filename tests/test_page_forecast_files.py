@@ -14,9 +14,9 @@ import pytest
 from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 from streamlit.testing.v1 import AppTest
 
-from lstm_core.forecast import ForecastConfig, Forecaster
+from lstm_core.forecast import Forecaster
 from tests.conftest import ROOT, assert_no_missing_keys, open_app
-from tests.test_page_forecast import LINK, PAGE, TIMEOUT, _open_link, _run
+from tests.test_page_forecast import LINK, PAGE, TIMEOUT, _open_link, _run, _saved_model_bytes
 from ui import export, state
 from ui.i18n import translate
 
@@ -131,17 +131,11 @@ def test_a_bad_table_shows_a_translated_error_and_keeps_the_series_and_the_forec
     assert_no_missing_keys(at)
 
 
-def _model_bytes() -> bytes:
-    fc = Forecaster(ForecastConfig(window=12, horizon=6, epochs=2, hidden_size=4, ensemble=1, season_length=12))
-    fc.fit(np.sin(np.arange(120) * 2 * np.pi / 12))
-    return export.model_bytes(fc)
-
-
 def test_files_are_routed_by_what_they_are_whichever_uploader_gets_them():
     at = _open_link(LINK, "pt-BR")
     loaded = at.session_state[state.SERIES]
     # a saved model dropped on the table uploader: the page's run, the series unchanged
-    _run_with(at, {state.FORECAST_DROP: _file("modelo.npz", _model_bytes(), "m-1")})
+    _run_with(at, {state.FORECAST_DROP: _file("modelo.npz", _saved_model_bytes(), "m-1")})
     run = _run(at)
     assert run.origin == "upload" and run.config.hidden_size == 4
     assert at.session_state[state.SERIES] is loaded
@@ -177,7 +171,7 @@ def test_model_download_says_it_carries_the_series_and_can_leave_it_out(download
 def test_what_counts_as_a_model_file():
     from ui.forecast_upload import is_model_file
 
-    model = _model_bytes()
+    model = _saved_model_bytes()
     assert is_model_file("m.npz", b"") and is_model_file("renamed.bin", model) and is_model_file("M.NPZ", model)
     assert not is_model_file("nile.csv", NILE)
     assert not is_model_file("sheet.xlsx", b"PK\x03\x04xl/workbook.xml")  # a spreadsheet is read as a table

@@ -28,7 +28,7 @@ from datasets import DataError
 from lstm_core.backtest import OriginResult, backtest_plan, collect
 from lstm_core.errors import CoreError
 from lstm_core.forecast import FitHistory, ForecastConfig, Forecaster, min_points
-from ui import export, state, workers
+from ui import export, run_link, state, workers
 from ui.i18n import t
 from ui.progress import throttled
 
@@ -112,11 +112,11 @@ def fill_settings(loaded: state.LoadedSeries, settings: Mapping[str, Any], horiz
 # --- shared links ---------------------------------------------------------------------------------------
 def open_link(query: Mapping[str, str], lang: str) -> None:
     """Apply a shared link's data and settings once per link, and ask for a run. Raises DataError/CoreError."""
-    link = tuple(sorted((k, v) for k, v in query.items() if export.is_link_key(k)))
+    link = tuple(sorted((k, v) for k, v in query.items() if run_link.is_link_key(k)))
     if not link or st.session_state.get(state.FORECAST_LINKED) == link:
         return
     st.session_state[state.FORECAST_LINKED] = link
-    shared = export.decode_run(query)
+    shared = run_link.decode_run(query)
     if shared.source == "bundled":
         new = state.bundled_series(shared.ref["id"], lang)
     else:
@@ -131,9 +131,9 @@ def sync_link(loaded: state.LoadedSeries, config: ForecastConfig) -> bool:
     """Write the run's shareable link into the URL (bundled and synthetic data only); True if it has one."""
     params: dict[str, str] = {}
     if loaded.source in ("bundled", "synthetic"):
-        params = export.encode_run(export.SharedRun(loaded.source, loaded.ref, settings_of(config),
+        params = run_link.encode_run(run_link.SharedRun(loaded.source, loaded.ref, settings_of(config),
                                                     int(config.horizon)))
-    for key in [k for k in st.query_params if export.is_link_key(k) and k not in params]:
+    for key in [k for k in st.query_params if run_link.is_link_key(k) and k not in params]:
         del st.query_params[key]
     for key, value in params.items():
         if st.query_params.get(key) != value:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from ui.i18n import translate
 from ui.plots import colors
-from ui.plots.series import MAX_POINTS, _edge, base_layout, is_time_axis, line_trace, localize, x_values
+from ui.plots.series import MAX_POINTS, base_layout, edge, is_time_axis, line_trace, localize, x_values
 from ui.tables import method_label, ordered_methods
 
 DASHES = ("dash", "dot", "dashdot", "longdash", "longdashdot")  # the baselines' dashes, in method order
@@ -72,16 +72,8 @@ def forecast_figure(
         name=translate(lang, "forecast.plot.forecast"), line={"color": colors.FORECAST, "width": 2},
         marker={"size": 4}, hovertemplate="%{x}<br>%{y:.4g}<extra></extra>",
     ))
-    time_axis = np.issubdtype(np.asarray(xh).dtype, np.datetime64)
-    fig.update_layout(**base_layout(
-        height,
-        hovermode="x unified",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-        xaxis_title=translate(lang, "plot.time" if time_axis else "plot.step"),
-        yaxis_title=translate(lang, "plot.value"),
-    ))
-    localize(fig, lang, time_axis)
-    return fig
+    time_axis = is_time_axis(np.asarray(xh))
+    return _finish(fig, height, lang, time_axis)
 
 
 # --- the backtest against the actuals ---------------------------------------------------------------------
@@ -177,7 +169,13 @@ def backtest_figure(
     time_axis = is_time_axis(x)
     for c in cuts:
         if 0 < c < n:
-            fig.add_vline(x=_edge(x, c, time_axis), line={"color": colors.CURSOR, "width": 1, "dash": "dot"})
+            fig.add_vline(x=edge(x, c, time_axis), line={"color": colors.CURSOR, "width": 1, "dash": "dot"})
+    return _finish(fig, height, lang, time_axis)
+
+
+def _finish(fig: go.Figure, height: int, lang: str, time_axis: bool) -> go.Figure:
+    """The layout both series figures share: unified hover, legend on top, time or step axis, the language's
+    numbers and dates."""
     fig.update_layout(**base_layout(
         height,
         hovermode="x unified",

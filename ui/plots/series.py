@@ -168,8 +168,8 @@ def series_figure(
             if hi <= lo:
                 continue
             # Regions meet half-way between two samples so that no point sits on a border.
-            x0 = _edge(x, lo, time_axis)
-            x1 = _edge(x, hi, time_axis)
+            x0 = edge(x, lo, time_axis)
+            x1 = edge(x, hi, time_axis)
             fig.add_vrect(
                 x0=x0,
                 x1=x1,
@@ -190,7 +190,7 @@ def series_figure(
     return localize(fig, lang, time_axis)
 
 
-def _edge(x: np.ndarray, k: int, time_axis: bool):
+def edge(x: np.ndarray, k: int, time_axis: bool):
     """The x position between sample ``k-1`` and sample ``k`` (the start for k=0, the end for k=len(x))."""
     n = len(x)
     if k <= 0:
