@@ -157,6 +157,24 @@ def _spikes(rng, length, spike_rate, spike_height, noise):
     return y
 
 
+def _echo(rng, length, delay, gap, noise):
+    """Pulses that come back: at random times (at least ``gap`` steps apart, ``gap`` on average more) a pulse of
+    random sign and height 0.5..1, and exactly ``delay`` steps later its echo, the same pulse again.
+
+    A forecaster that sees a pulse knows when and how its echo comes, but only if it holds the pulse in memory
+    for ``delay`` steps and counts them: the teaching series, where the gates have something to remember.
+    """
+    y = noise * rng.standard_normal(length)
+    pos = int(rng.integers(0, gap))
+    while pos < length:
+        pulse = rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 1.0)
+        y[pos] += pulse
+        if pos + delay < length:
+            y[pos + delay] += pulse
+        pos += delay + gap + int(rng.integers(0, gap + 1))
+    return y
+
+
 def _mackey_glass(rng, length, tau, noise):
     """Mackey–Glass delay equation ``dx/dt = 0.2·x(t-tau)/(1+x(t-tau)^10) - 0.1·x(t)``, Euler with dt = 0.1,
     sampled every step of 1 after a 500-step burn-in; chaotic for ``tau ≥ 17``."""
@@ -196,6 +214,8 @@ GENERATORS: dict[str, GeneratorSpec] = {
                                         _noise()], _regime_switch, "period"),
         GeneratorSpec("spikes", [_length(), ParamSpec("spike_rate", 0.02, 0.0, 0.5, 0.005),
                                  ParamSpec("spike_height", 5.0, 0.5, 50.0, 0.5), _noise(0.3)], _spikes),
+        GeneratorSpec("echo", [ParamSpec("length", 600, 20, 5000, 10, "int"), ParamSpec("delay", 8, 1, 100, 1, "int"),
+                               ParamSpec("gap", 6, 1, 200, 1, "int"), _noise(0.05)], _echo),
         GeneratorSpec("mackey_glass", [_length(), ParamSpec("tau", 17, 5, 40, 1, "int"), _noise(0.0)],
                       _mackey_glass),
     ]

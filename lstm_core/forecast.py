@@ -135,6 +135,7 @@ class ForecastConfig:
     refit_budget: int = 0  # with ``refit``: (batches × window) per final member, like STEP_BUDGET (0: no cap)
     refit_epochs: int = 0  # with ``refit``: epochs of each final member (0: ``refit_factor`` × the held-out best)
     refit_factor: float = 1.0  # with ``refit`` and ``refit_epochs`` 0: final epochs per held-out best epoch
+    forget_bias: float = 0.0  # LSTM: added to the forget gates' input biases at initialisation (see ``_build``)
 
     @classmethod
     def auto(
@@ -234,6 +235,8 @@ class ForecastConfig:
             value = getattr(self, name)
             if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
                 raise bad(name)
+        if not isinstance(self.forget_bias, int | float) or not -10 <= self.forget_bias <= 10:
+            raise bad("forget_bias")
         for name in ("val_fraction", "test_fraction"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not 0 <= value < 0.9:
@@ -379,6 +382,13 @@ class Forecaster:
         net = _NETS[cfg.cell](
             1, cfg.hidden_size, num_layers=cfg.num_layers, bidirectional=cfg.bidirectional, seed=seed, dtype=cfg.dtype
         )
+        if cfg.cell == "lstm" and cfg.forget_bias:
+            # a positive forget bias starts every unit remembering (f = sigmoid(b) near 1) and lets training
+            # decide which ones forget (Gers, Schmidhuber & Cummins 2000; Jozefowicz et al. 2015)
+            H = cfg.hidden_size
+            for name, value in net.params.items():
+                if name.startswith("bias_ih"):
+                    value[H:2 * H] += value.dtype.type(cfg.forget_bias)  # PyTorch's gate order: i, f, g, o
         D = 2 if cfg.bidirectional else 1
         head = Linear(D * cfg.hidden_size, self.model_horizon, seed=seed + 1, dtype=cfg.dtype)
         return SequenceRegressor(net, head)
@@ -432,11 +442,13 @@ class Forecaster:
         values,
         callback: Callable[[EpochInfo], Any] | None = None,
         batch_callback: Callable[[BatchInfo], Any] | None = None,
+        on_start: Callable[[EpochInfo], Any] | None = None,
     ) -> FitHistory:
         """Train every ensemble member on the training part, early-stopping on validation, then calibrate.
 
-        Never raises for divergence or cancellation (see ``FitHistory.status``); raises ``CoreError`` for a
-        series that is too short or not finite.
+        ``on_start`` sees member 0 once before its first epoch, untrained (an ``EpochInfo`` of epoch 0 with a
+        NaN loss), so a replay can start from the initialisation. Never raises for divergence or cancellation
+        (see ``FitHistory.status``); raises ``CoreError`` for a series that is too short or not finite.
         """
         cfg = self.config
         x = as_series(values)
@@ -459,6 +471,10 @@ class Forecaster:
         for k in range(held):
             model = self._build(k)
             self.models.append(model)  # live while it trains, so a callback can already call self.trace()
+            if k == 0 and on_start is not None:
+                on_start(EpochInfo(epoch=0, epochs=cfg.epochs, train_loss=math.nan, val_loss=None, best_epoch=0,
+                                   best_loss=math.inf, elapsed_s=0.0, eta_s=0.0, lr=cfg.learning_rate,
+                                   grad_norm=math.nan, members=members, model=model, forecaster=self))
             h = fit_model(
                 model, X, Y, Xv, Yv, self._train_config(k, reference), callback, batch_callback,
                 member=k, members=members, forecaster=self,

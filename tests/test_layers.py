@@ -74,7 +74,9 @@ def _ours(module: str) -> str | None:
 
 
 # The app's computations that figures and pages share: no streamlit, no plotly, only numbers and texts.
-PURE = ("ui.cell_text", "ui.cell_values", "ui.clamp_text", "ui.clamping", "ui.comparison", "ui.glossary_terms", "ui.progress", "ui.reading", "ui.recipe_text", "ui.tables", "ui.vanishing_text")
+PURE = ("ui.cell_text", "ui.cell_values", "ui.clamp_text", "ui.clamping", "ui.comparison", "ui.glossary_terms",
+        "ui.legibility", "ui.lesson_text", "ui.progress", "ui.reading", "ui.recipe_text", "ui.tables", "ui.teaching",
+        "ui.vanishing_text")
 
 # (module prefix, third-party packages allowed, project prefixes allowed); the first matching rule applies.
 RULES: list[tuple[str, set[str], tuple[str, ...]]] = [
@@ -83,7 +85,8 @@ RULES: list[tuple[str, set[str], tuple[str, ...]]] = [
     ("lstm_core", {"numpy"}, ("lstm_core",)),
     ("datasets", {"numpy", "pandas"}, ("datasets",)),
     ("ui.i18n", {"streamlit"}, ("locales",)),
-    *((pure, {"numpy", "pandas"}, PURE + ("ui.i18n", "locales", "lstm_core")) for pure in PURE),
+    # the palette module holds the gate names and colours as plain constants: pure modules may read them
+    *((pure, {"numpy", "pandas"}, PURE + ("ui.i18n", "ui.plots.colors", "locales", "lstm_core")) for pure in PURE),
     ("ui.plots", {"numpy", "pandas", "plotly"}, ("ui.plots", "ui.i18n", "locales", "lstm_core", "datasets") + PURE),
     ("ui.workers.tasks", {"numpy", "threadpoolctl"}, ("ui.workers", "lstm_core", "locales")),
     ("ui", {"numpy", "pandas", "plotly", "streamlit", "threadpoolctl"}, ("ui", "lstm_core", "datasets", "locales")),

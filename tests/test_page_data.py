@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import assert_no_missing_keys, open_app
-from ui import state
+from ui import state, teaching
 from ui.i18n import translate
 
 PAGE = "views/data.py"
@@ -19,8 +19,23 @@ def _loaded(at) -> state.LoadedSeries:
 
 
 @pytest.mark.parametrize("lang", ["en", "pt-BR"])
-def test_default_bundled_series_with_split_and_stats(lang):
+def test_the_teaching_series_is_the_default_and_says_why(lang):
     at = open_app(lang, page=PAGE)
+    loaded = _loaded(at)
+    assert loaded.source == "synthetic" and loaded.ref["generator"] == teaching.GENERATOR
+    assert teaching.is_default(loaded.ref, loaded.source)
+    assert at.radio(key=state.DATA_SOURCE).value == "synthetic"
+    assert at.selectbox(key=state.DATA_SYNTH).value == teaching.GENERATOR
+    assert translate(lang, "data.teaching_note") in [i.value for i in at.info]
+    at.radio(key=state.DATA_SOURCE).set_value("bundled").run()
+    assert translate(lang, "data.teaching_note") not in [i.value for i in at.info]
+    assert_no_missing_keys(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_bundled_series_with_split_and_stats(lang):
+    at = open_app(lang, page=PAGE)
+    at.radio(key=state.DATA_SOURCE).set_value("bundled").run()
     loaded = _loaded(at)
     assert loaded.source == "bundled" and loaded.frequency == "MS" and loaded.season_length == 12
     assert len(at.get("plotly_chart")) == 1
@@ -38,6 +53,7 @@ def test_default_bundled_series_with_split_and_stats(lang):
 
 def test_switch_bundled_series():
     at = open_app("en", page=PAGE)
+    at.radio(key=state.DATA_SOURCE).set_value("bundled").run()
     first = _loaded(at).ref["id"]
     other = next(o for o in at.selectbox(key=state.DATA_BUNDLED).options if o)
     ids = [i for i in __import__("datasets").catalog()]

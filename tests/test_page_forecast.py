@@ -92,7 +92,9 @@ def test_link_reproduces_the_run_and_verdict_shown(lang):
 def test_default_path_fit_button_and_downloads():
     at = open_app("en", page=PAGE, timeout=TIMEOUT)
     assert not at.exception
-    assert at.session_state[state.SERIES].source == "bundled"
+    assert at.session_state[state.SERIES].source == "synthetic"  # the teaching series
+    assert at.query_params["src"] in ("synthetic", ["synthetic"])  # generated data: the link is shareable
+    at = _open_link({"src": "bundled", "ds": state.default_dataset_id()})  # a monthly calendar for the CSV
     assert at.query_params["src"] in ("bundled", ["bundled"])  # bundled data: the link is shareable
     # shrink the run through the page's own widgets, then fit
     at.number_input(key=state.forecast_setting_key("epochs")).set_value(2).run()

@@ -72,7 +72,7 @@ def _texts(at: AppTest, kind: str) -> list[str]:
 @pytest.mark.parametrize("lang", ["en", "pt-BR"])
 def test_a_table_dropped_on_the_page_becomes_the_series_and_is_forecast(lang, downloads):
     at = open_app(lang, page=PAGE, timeout=TIMEOUT)
-    assert at.session_state[state.SERIES].source == "bundled"
+    assert at.session_state[state.SERIES].source == "synthetic"
     _run_with(at, {state.FORECAST_DROP: _file("nile.csv", NILE, "nile-1")})
     loaded = at.session_state[state.SERIES]
     assert loaded.source == "upload" and loaded.n == 100 and loaded.name == "nile.csv"

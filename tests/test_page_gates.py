@@ -93,7 +93,7 @@ def test_gru_and_bidirectional_two_layer_models_render_every_panel(cfg):
 def test_model_trained_on_other_data_is_reported_stale():
     at = _with_model("en")
     at.switch_page("views/data.py").run()
-    at.radio(key=state.DATA_SOURCE).set_value("synthetic").run()
+    at.radio(key=state.DATA_SOURCE).set_value("bundled").run()
     at.switch_page(PAGE).run()
     assert not at.exception
     assert translate("en", "gates.stale_model") in visible_text(at)

@@ -15,11 +15,11 @@ PAGE = "views/replay.py"
 @functools.cache
 def _job():
     """A real (small) training run of the Train page's job on the default series, with its replay buffer."""
-    loaded = state.bundled_series(state.default_dataset_id())
+    loaded = state.teaching_series()
     cfg = trainer.default_config(loaded, epochs=5, hidden_size=8, patience=0)
     job = trainer.TrainingJob(loaded, cfg).start()
     assert job.wait(120)
-    assert job.replay is not None and len(job.replay.snapshots) == 5
+    assert job.replay is not None and [s.epoch for s in job.replay.snapshots] == [0, 1, 2, 3, 4, 5]
     return job
 
 
@@ -52,7 +52,7 @@ def test_slider_replays_snapshots_without_retraining(lang, classroom):
     assert not at.exception, [e.value for e in at.exception]
     assert_no_missing_keys(at)
     slider = at.select_slider(key=state.REPLAY_EPOCH)
-    assert list(slider.options) == ["1", "2", "3", "4", "5"] and slider.value == 5
+    assert list(slider.options) == ["0", "1", "2", "3", "4", "5"] and slider.value == 5
     charts = len(at.get("plotly_chart"))
     assert charts == 4  # loss, heatmaps, saturation scatter, open share over epochs
     runs = _train_runs(at)
@@ -60,7 +60,7 @@ def test_slider_replays_snapshots_without_retraining(lang, classroom):
     assert not at.exception
     assert at.select_slider(key=state.REPLAY_EPOCH).value == 1
     assert _train_runs(at) == runs
-    assert len(job.replay.snapshots) == 5  # nothing recorded or recomputed
+    assert len(job.replay.snapshots) == 6  # nothing recorded or recomputed
     text = visible_text(at)
     assert ("epoch 1" in text) if lang == "en" else ("época 1" in text)
 
@@ -75,7 +75,7 @@ def test_replay_from_other_data_is_reported_stale():
 
 
 def test_two_layer_bidirectional_run_replays_every_layer_and_direction():
-    loaded = state.bundled_series(state.default_dataset_id())
+    loaded = state.teaching_series()
     cfg = trainer.default_config(loaded, epochs=2, hidden_size=4, num_layers=2, bidirectional=True, patience=0)
     job = trainer.TrainingJob(loaded, cfg).start()
     assert job.wait(120)

@@ -63,7 +63,7 @@ def test_default_path_trains_shows_metrics_and_keeps_the_model(lang):
     assert any(translate(lang, k)[:12] in text for k in verdict_keys)
     assert len(at.get("plotly_chart")) == 2  # loss curves + fit
     replay = at.session_state[state.REPLAY]
-    assert replay.run_id == job.id and [s.epoch for s in replay.snapshots] == [1, 2, 3]
+    assert replay.run_id == job.id and [s.epoch for s in replay.snapshots] == [0, 1, 2, 3]  # 0: untrained
     T = replay.probe_end - replay.probe_start
     assert replay.snapshots[0].gates[(0, "forward", "forget")].shape == (T, 8)
     assert_no_missing_keys(at)

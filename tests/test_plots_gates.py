@@ -57,7 +57,7 @@ def test_scales_are_fixed():
     assert (colors.scale_for("hidden")["zmin"], colors.scale_for("hidden")["zmax"]) == (-1.0, 1.0)
     assert colors.scale_for("cell", 3.0)["zmax"] == 3.0 and colors.scale_for("cell", 3.0)["zmid"] == 0.0
     assert colors.cell_range(np.array([0.2, -0.7])) == 1.0
-    assert colors.cell_range(np.array([2.3, -0.7, np.nan])) == 3.0
+    assert colors.cell_range(np.array([2.3, -0.7, np.nan])) == 2.5
 
 
 @pytest.mark.parametrize("lang", ["en", "pt-BR"])

@@ -11,7 +11,7 @@ from ui.plots.replay import fixed_cell_range, gate_means_over_epochs, loss_with_
 
 def test_fixed_cell_range_covers_every_frame():
     frames = [np.full((4, 2), 0.5), np.full((4, 2), -2.4), np.zeros((4, 2))]
-    assert fixed_cell_range(frames) == 3.0
+    assert fixed_cell_range(frames) == 2.5
     assert fixed_cell_range([]) == 1.0
 
 

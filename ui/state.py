@@ -25,7 +25,7 @@ import streamlit as st
 import datasets
 from datasets import synthetic
 from lstm_core.forecast import FitHistory, ForecastConfig, Forecaster
-from ui import i18n
+from ui import i18n, teaching
 
 # --- app shell (app.py) -----------------------------------------------------------------------------
 LANG = i18n.SESSION_KEY  # "pt-BR" | "en" (owned by ui.i18n, which reads it)
@@ -261,7 +261,7 @@ def _bundled(id: str) -> pd.Series:
 
 
 def default_dataset_id() -> str:
-    """The series loaded at first open: the first bundled monthly series with a yearly season."""
+    """The bundled series the Data page offers first: the first monthly series with a yearly season."""
     items = datasets.catalog()
     for item in items:
         if item.frequency in ("MS", "ME", "M") and item.season_length == 12:
@@ -309,10 +309,15 @@ def synthetic_ref_differs(a: dict, b: dict) -> bool:
     return any(not np.isclose(float(pa.get(k, np.nan)), float(v)) for k, v in pb.items())
 
 
+def teaching_series() -> LoadedSeries:
+    """The series a newcomer starts with (``ui.teaching``: pulses and their echoes, where the gates have work)."""
+    return synthetic_series(teaching.GENERATOR, teaching.PARAMS, teaching.SEED)
+
+
 def get_series() -> LoadedSeries:
-    """The current series; at first open, the default bundled monthly series, so every page works at once."""
+    """The current series; at first open, the teaching series, so every page works at once."""
     if SERIES not in st.session_state:
-        st.session_state[SERIES] = bundled_series(default_dataset_id(), i18n.current_lang())
+        st.session_state[SERIES] = teaching_series()
     return st.session_state[SERIES]
 
 

@@ -36,7 +36,7 @@ from lstm_core.errors import CoreError
 from lstm_core.forecast import ForecastConfig
 from lstm_core.train import TrainConfig
 from lstm_core.windows import chronological_split
-from ui import state, workers
+from ui import state, teaching, workers
 from ui.plots.colors import GATES_BY_CELL
 
 DIVERGE_RATIO = TrainConfig().reference_factor  # the engine's divergence factor (the job has no guard of its own)
@@ -48,8 +48,12 @@ REPLAY_BUDGET_BYTES = 24_000_000  # replay snapshots of one run stay under this 
 
 
 def default_config(loaded: state.LoadedSeries, **overrides) -> ForecastConfig:
-    """``ForecastConfig.auto`` for the series without the forecasting recipe, one member (``APP_ENSEMBLE``)."""
+    """``ForecastConfig.auto`` for the series without the forecasting recipe, one member (``APP_ENSEMBLE``); the
+    teaching series gets its teaching settings (``ui.teaching.train_defaults``) unless ``overrides`` set them."""
     overrides.setdefault("ensemble", APP_ENSEMBLE)
+    if teaching.is_teaching(loaded.ref, loaded.source):
+        for key, value in teaching.train_defaults(loaded.ref.get("params", {})).items():
+            overrides.setdefault(key, value)
     return ForecastConfig.auto(n_points=loaded.n, season_length=loaded.season_length, recipe=False, **overrides)
 
 
@@ -191,7 +195,7 @@ class TrainingJob:
         )
 
     def _probe(self) -> dict | None:
-        """What the worker needs to record the gates on the probe window (see ``ui.workers.tasks._Recorder``)."""
+        """What the worker needs to record the gates on the probe window (see ``ui.workers.tasks.Recorder``)."""
         buf = self.replay
         if buf is None:
             return None
@@ -211,7 +215,7 @@ class TrainingJob:
                                                       snap["gates"]))
             if stride != buf.stride:
                 buf.stride = stride
-                buf.snapshots = [s for s in buf.snapshots if (s.epoch - 1) % stride == 0]
+                buf.snapshots = [s for s in buf.snapshots if s.epoch == 0 or (s.epoch - 1) % stride == 0]
 
     def _on_epoch(self, info) -> bool:
         row = EpochRow(info.epoch, info.epochs, float(info.train_loss),

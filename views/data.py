@@ -13,7 +13,7 @@ import streamlit as st
 
 import datasets
 from datasets import DataError, synthetic
-from ui import state, upload, widgets
+from ui import state, teaching, upload, widgets
 from ui.i18n import current_lang, fmt_num, t, translate
 from ui.plots.series import series_figure
 from ui.reading import time_label
@@ -167,6 +167,8 @@ def upload_section() -> None:
 # --- the chart and the numbers of whatever is loaded now ---------------------------------------------
 loaded = state.get_series()
 st.subheader(widgets.series_name(loaded, lang))
+if teaching.is_teaching(loaded.ref, loaded.source):
+    st.info(t("data.teaching_note"), icon=":material/school:")
 if loaded.source == "upload":
     widgets.show_warnings(loaded.warnings, lang)
 

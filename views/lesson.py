@@ -12,6 +12,7 @@ import streamlit as st
 from ui import state, widgets
 from ui import vanishing_runs as runs
 from ui.i18n import current_lang, t
+from ui.lesson_text import about_my_network
 from ui.vanishing_text import lesson_reveal
 
 # (step id, page script it uses, minutes); the texts are lesson.steps.<id>.{title,click,look,ask,reveal}
@@ -27,6 +28,7 @@ STEPS: tuple[tuple[str, str, int], ...] = (
 LESSON_LAG = runs.DEFAULT_LAG  # the lag of the vanishing step (the Vanishing page's default)
 
 lang = current_lang()
+values = state.get_series().series.to_numpy(dtype=float)
 registered = {item.path for item in st.session_state.get(state.PAGES, ())}
 st.title(t("nav.lesson"))
 st.markdown(t("lesson.intro", minutes=sum(m for _, _, m in STEPS)))
@@ -50,6 +52,8 @@ for n, (step, page, minutes) in enumerate(STEPS, start=1):
                 st.markdown(lesson_reveal(runs.first_step_share(LESSON_LAG), LESSON_LAG, lang))
             else:
                 st.markdown(t(f"{key}.reveal"))
+                for line in about_my_network(step, state.get_model(), state.get_replay(), values, lang):
+                    st.markdown(line)
 
 st.subheader(t("lesson.wrap_title"))
 st.markdown(t("lesson.wrap"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core.errors import CoreError
-from ui import state, train_settings, trainer, training_panel, widgets
+from ui import state, teaching, train_settings, trainer, training_panel, widgets
 from ui.i18n import current_lang, fmt_num, t
 from ui.plots.training import fit_figure, loss_curves
 from ui.tables import fit_verdict, metrics_table
@@ -37,6 +37,8 @@ max_window, max_horizon = train_settings.limits(loaded.n)
 W = state.train_widget_key
 with st.container(border=True):
     st.markdown(f"**{t('train.settings')}**")
+    if teaching.is_teaching(loaded.ref, loaded.source):
+        st.caption(t("train.teaching_settings", forget_bias=fmt_num(teaching.TRAIN_DEFAULTS["forget_bias"], 0, lang)))
     c1, c2, c3, c4 = st.columns(4)
     c1.selectbox(t("train.cell"), CELLS, format_func=widgets.labeler("cell_kind.", lang), key=W("cell"),
                  help=t("train.help.cell"), disabled=running)

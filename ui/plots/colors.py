@@ -33,7 +33,8 @@ Heatmap scales (DESIGN.md):
   colour to a dark shade of it (gate open, 1), always with ``zmin=0, zmax=1``;
 - signed states (candidate, cell, hidden): one diverging scale blue → near-white → vermillion centred on 0,
   with a FIXED symmetric range: ±1 for candidate and hidden (tanh outputs), ±``cell_range(c)`` for the
-  cell state, computed once per model so colours do not flicker while the view changes.
+  cell state (a round number near the 99th percentile of |c|), computed once per model so colours do not
+  flicker while the view changes.
 """
 
 from __future__ import annotations
@@ -113,16 +114,27 @@ def sequential_scale(name: str) -> list[list]:
     return [[0.0, NEUTRAL], [0.55, base], [1.0, _mix(base, (0, 0, 0), 0.45)]]
 
 
-def cell_range(c: np.ndarray | float) -> float:
-    """Fixed half-range for the cell-state colour scale: ``max(1, ceil(max |c|))``.
+CELL_QUANTILE = 99  # the cell scale's end: this percentile of |c|; the few larger values show at full colour
 
+
+def cell_range(c: np.ndarray | float) -> float:
+    """Fixed half-range for the cell-state colour scale: the ``CELL_QUANTILE`` percentile of ``|c|`` rounded up
+    to a round number (1, 2, 2.5 or 5 times a power of ten; at least 0.1).
+
+    A percentile, not the peak: one cell state of 20 among values of ±2 would leave the panel nearly white.
     Computed once per model (on its trace), not per view, so moving the cursor or the window never rescales.
     Non-finite values are ignored.
     """
     arr = np.abs(np.asarray(c, dtype=float))
     arr = arr[np.isfinite(arr)]
-    peak = float(arr.max()) if arr.size else 0.0
-    return float(max(1, math.ceil(peak)))
+    peak = float(np.percentile(arr, CELL_QUANTILE)) if arr.size else 0.0
+    if peak <= 0.1:
+        return 0.1
+    power = 10.0 ** math.floor(math.log10(peak))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if peak <= step * power * (1 + 1e-9):
+            return float(step * power)
+    return float(10 * power)
 
 
 def scale_for(name: str, c_range: float = 1.0) -> dict:

@@ -36,7 +36,7 @@ def fit(values, config: ForecastConfig, *, on_epoch: Callable[[EpochInfo], Any] 
     ``on_epoch(info)`` per epoch (``info.model``/``info.forecaster`` are None: they live in the worker;
     returning False stops the run with the best weights so far). ``probe``: ``{"values", "num_layers",
     "directions", "names", "max", "budget"}`` records the gates on that window (``on_snapshot`` receives
-    ``{"epoch", "train_loss", "val_loss", "gates", "stride"}``; see ``tasks._Recorder``); with ``probe["live"]``
+    ``{"epoch", "train_loss", "val_loss", "gates", "stride"}``; see ``tasks.Recorder``); with ``probe["live"]``
     (gate names), ``on_live`` receives ``{"epoch", "gates": {name: (T, H)}}`` of layer 0 every epoch. ``evaluate``: also
     return ``Forecaster.evaluate()``. None when ``stop`` was set before the run got a slot.
     """

@@ -45,14 +45,15 @@ def model_bytes(fc: Forecaster) -> np.ndarray:
     return np.frombuffer(buf.getvalue(), dtype=np.uint8)
 
 
-class _Recorder:
+class Recorder:
     """What the gates do on a probe window while the network learns.
 
     After an epoch, at most every ``live_every_s`` seconds (and after the first): the ``live`` gates (layer 0,
     forward direction) for the Train page's compact view, which the server decodes and redraws. Every
     ``stride`` epochs: a snapshot of every gate for the replay; the stride doubles when there are too many. The
     caller keeps every snapshot it receives whose ``(epoch - 1) % stride == 0`` for the latest stride: dropping
-    every second snapshot when the stride doubles keeps them evenly spread from epoch 1 on.
+    every second snapshot when the stride doubles keeps them evenly spread from epoch 1 on. Epoch 0 (the
+    untrained initialisation, seen through ``Forecaster.fit(on_start=...)``) is always due and always kept.
     """
 
     def __init__(self, probe: dict) -> None:
@@ -69,9 +70,11 @@ class _Recorder:
 
     def observe(self, info: EpochInfo) -> list[tuple[str, dict]]:
         """The messages of one finished epoch: ``("live", ...)`` and, when one is due, ``("snapshot", ...)``."""
-        due = (info.epoch - 1) % self.stride == 0
+        due = info.epoch == 0 or (info.epoch - 1) % self.stride == 0
         now = time.monotonic()
         live_due = bool(self.live_names) and now - self.live_sent >= self.live_every_s
+        if info.epoch == 0:
+            live_due = False  # the live view shows trained epochs only
         if not due and not live_due:
             return []
         fc, net = info.forecaster, info.model.net
@@ -90,12 +93,12 @@ class _Recorder:
         gates = trace.gate_arrays(names=self.names, layers=range(self.layers), directions=self.directions,
                                   dtype=np.float32)  # {(layer, direction, name): (T, H)}
         size = sum(a.nbytes for a in gates.values())
-        cap = max(4, min(self.most, self.budget // max(size, 1)))  # big networks keep fewer snapshots
-        self.count += 1
+        cap = max(4, min(self.most, self.budget // max(size, 1))) - 1  # big networks keep fewer; one is epoch 0
+        self.count += info.epoch > 0
         if self.count > cap:
             self.stride *= 2
             self.count = (self.count + 1) // 2
-        return {"epoch": info.epoch, "train_loss": float(info.train_loss),
+        return {"epoch": info.epoch, "train_loss": float(info.train_loss) if math.isfinite(info.train_loss) else None,
                 "val_loss": None if info.val_loss is None else float(info.val_loss),
                 "gates": gates, "stride": self.stride}
 
@@ -103,7 +106,7 @@ class _Recorder:
 def _task_fit(p: dict, ch: Channel) -> dict:
     """``Forecaster.fit`` with per-epoch progress, optional gate snapshots and evaluation; returns the model."""
     fc = Forecaster(ForecastConfig.from_dict(p["config"]))
-    rec = _Recorder(p["probe"]) if p.get("probe") else None
+    rec = Recorder(p["probe"]) if p.get("probe") else None
 
     def on_epoch(info: EpochInfo) -> bool:
         ch.emit("epoch", _plain_info(info))
@@ -111,7 +114,12 @@ def _task_fit(p: dict, ch: Channel) -> dict:
             ch.emit(kind, body)
         return not ch.stopped()
 
-    hist = fc.fit(p["values"], callback=on_epoch, batch_callback=lambda info: not ch.stopped())
+    def on_start(info: EpochInfo) -> None:
+        for kind, body in rec.observe(info):
+            ch.emit(kind, body)
+
+    hist = fc.fit(p["values"], callback=on_epoch, batch_callback=lambda info: not ch.stopped(),
+                  on_start=on_start if rec is not None else None)
     evaluation = fc.evaluate() if p.get("evaluate") and hist.best_epoch > 0 else None
     return {"model": model_bytes(fc), "evaluation": evaluation}
 
