@@ -31,7 +31,7 @@ def _fmt_ok(ok: bool) -> str:
 def bench_train(repeats: int = 3) -> float:
     from ui import state, trainer, workers
 
-    loaded = state.bundled_series(state.default_dataset_id())
+    loaded = state.teaching_series()  # the default path: what a class presses first
     cfg = trainer.default_config(loaded)
     times, cpu = [], []
     for _ in range(repeats):
@@ -43,7 +43,7 @@ def bench_train(repeats: int = 3) -> float:
     best = min(times)
     where = "in this thread" if workers.in_process() else "in a worker process; the first run also starts it"
     print(f"train: default model ({cfg.cell}, {cfg.hidden_size} units, window {cfg.window}, {len(job.rows)} epochs, "
-          f"{cfg.ensemble} member) on {loaded.ref['id']} ({loaded.n} points), {where}: best {best:.2f} s of "
+          f"{cfg.ensemble} member) on {loaded.name} ({loaded.n} points), {where}: best {best:.2f} s of "
           f"{repeats} [{', '.join(f'{t:.2f}' for t in times)}] (fit + evaluation)  target < {TARGET_TRAIN_S} s: "
           f"{_fmt_ok(best < TARGET_TRAIN_S)}; CPU time of this process {min(cpu):.2f} s")
     return best
@@ -57,7 +57,7 @@ def bench_train_cpu(repeats: int = 3) -> float:
     from ui import state, trainer
     from ui.workers import runner
 
-    loaded = state.bundled_series(state.default_dataset_id())
+    loaded = state.teaching_series()  # the default path: what a class presses first
     cfg = trainer.default_config(loaded)
     saved = os.environ.get(runner.ENV)
     os.environ[runner.ENV] = "0"

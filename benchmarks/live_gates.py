@@ -26,7 +26,7 @@ def main() -> None:
 
     from ui import state, trainer, workers
 
-    loaded = state.bundled_series(state.default_dataset_id())
+    loaded = state.teaching_series()  # the default path
     cfg = dataclasses.replace(trainer.default_config(loaded), epochs=args.epochs, patience=0)
     probe = trainer.TrainingJob(loaded, cfg)._probe()
     arms = {"replay only": {**probe, "live": []}, "replay + live gates": {**probe, "live_every_s": 0.0}}

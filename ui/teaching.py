@@ -22,7 +22,7 @@ SEED = 0
 
 # what the echo series' network trains with, unless the learner sets a field on the Train page
 TRAIN_DEFAULTS: dict[str, Any] = {
-    "hidden_size": 16, "learning_rate": 0.01, "epochs": 100, "patience": 0, "forget_bias": 2.0, "scaling": "global",
+    "hidden_size": 16, "learning_rate": 0.02, "epochs": 60, "patience": 0, "forget_bias": 2.0, "scaling": "global",
 }
 
 

@@ -38,7 +38,8 @@ W = state.train_widget_key
 with st.container(border=True):
     st.markdown(f"**{t('train.settings')}**")
     if teaching.is_teaching(loaded.ref, loaded.source):
-        st.caption(t("train.teaching_settings", forget_bias=fmt_num(teaching.TRAIN_DEFAULTS["forget_bias"], 0, lang)))
+        st.caption(t("train.teaching_settings", forget_bias=fmt_num(teaching.TRAIN_DEFAULTS["forget_bias"], 0, lang),
+                     epochs=teaching.TRAIN_DEFAULTS["epochs"]))
     c1, c2, c3, c4 = st.columns(4)
     c1.selectbox(t("train.cell"), CELLS, format_func=widgets.labeler("cell_kind.", lang), key=W("cell"),
                  help=t("train.help.cell"), disabled=running)
