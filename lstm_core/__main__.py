@@ -217,7 +217,7 @@ def run_backtest(args, t: _Text) -> int:
     rows = []
     for name in METHODS:
         if name in res.mean:
-            label = t("cli.method.model", cell=cfg.cell.upper()) if name == "model" else t(f"cli.method.{name}")
+            label = t("cli.method.model", cell=cfg.cell.upper()) if name == "model" else t(f"method.{name}")
             rows.append([label, *(f"{res.mean[name][c]:.3f}" for c in cols)])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     print(t("cli.backtest_title", origins=len(res.origins), horizon=res.horizon, m=m))

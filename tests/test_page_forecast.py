@@ -70,7 +70,7 @@ def test_link_reproduces_the_run_and_verdict_shown(lang):
     else:
         best = min((k for k in bt if k != "model"), key=lambda k: bt[k]["mase"])
         expected = translate(lang, "forecast.verdict.worse", cell="LSTM", pct=round(100 * (ratio - 1)),
-                             best=translate(lang, f"forecast.method.{best}"))
+                             best=translate(lang, f"method.{best}"))
     assert expected in verdicts, verdicts
     assert [c.key for c in at.get("plotly_chart")] == ["forecast.fig", "forecast.bt_fig"]  # + backtest vs actuals
     assert run.backtest.cuts == (102, 108, 114) and all(set(p) == set(bt) for p in run.backtest.paths)

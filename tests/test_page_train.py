@@ -56,7 +56,7 @@ def test_default_path_trains_shows_metrics_and_keeps_the_model(lang):
     table = at.dataframe[-1].value
     methods = list(table.iloc[:, 0])
     assert methods[0] == translate(lang, "plot.training.methods.model")
-    assert translate(lang, "plot.training.methods.seasonal_naive") in methods
+    assert translate(lang, "method.seasonal_naive") in methods
     text = visible_text(at)
     assert any(s.value.startswith(translate(lang, "train.status.completed")[:10]) for s in at.success)
     verdict_keys = ("train.verdict_win", "train.verdict_lose")

@@ -41,7 +41,7 @@ def test_results_table(lang):
     df = tables.results_table(comparison.aggregate(RUNS, BASE), lang)
     assert list(df.iloc[:, 0]) == [translate(lang, "compare.model.lstm"), translate(lang, "compare.model.gru"),
                                    translate(lang, "compare.model.rnn"),
-                                   translate(lang, "forecast.method.seasonal_naive")]
+                                   translate(lang, "method.seasonal_naive")]
     col = translate(lang, "compare.table.col", part=translate(lang, "compare.part.test"),
                     metric=translate(lang, "forecast.table.mase"))
     assert "±" in df[col].iloc[0] and df[col].iloc[0].endswith("★")

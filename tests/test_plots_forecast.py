@@ -63,8 +63,8 @@ MEAN = {
 def test_backtest_table_marks_best(lang):
     df = tables.backtest_table(MEAN, lang, "LSTM")
     assert list(df.iloc[:, 0]) == [translate(lang, "forecast.method.model", cell="LSTM"),
-                                   translate(lang, "forecast.method.seasonal_naive"),
-                                   translate(lang, "forecast.method.naive")]
+                                   translate(lang, "method.seasonal_naive"),
+                                   translate(lang, "method.naive")]
     mase = df[translate(lang, "forecast.table.mase")]
     assert mase.iloc[0].endswith("★") and not mase.iloc[1].endswith("★")
     smape = df[translate(lang, "forecast.table.smape")]
@@ -90,7 +90,7 @@ def test_verdict_is_computed_from_the_numbers():
     assert beats and text == "The LSTM network beats seasonal naive by 18% MASE on this series."
     worse = {**MEAN, "model": {**MEAN["model"], "mase": 1.25}}
     text, beats = tables.verdict(worse, "pt-BR", "GRU")
-    assert not beats and "25%" in text and translate("pt-BR", "forecast.method.seasonal_naive") in text
+    assert not beats and "25%" in text and translate("pt-BR", "method.seasonal_naive") in text
     tie = {**MEAN, "model": {**MEAN["model"], "mase": 0.996}}
     assert tables.verdict(tie, "en")[0] == translate("en", "forecast.verdict.tie", cell="LSTM")
     assert tables.verdict({"model": {"mase": 1.0}}, "en")[0] == translate("en", "forecast.verdict.unknown")

@@ -58,7 +58,7 @@ def test_fit_figure_draws_both_parts_band_and_seasonal_naive(fitted):
     assert sum(1 for tr in model if tr.showlegend) == 1
     band = [tr for tr in fig.data if tr.fill == "toself"]
     assert len(band) == 2 and band[0].fillcolor == colors.INTERVAL_80
-    snaive = [tr for tr in fig.data if tr.name == translate("en", "plot.training.methods.seasonal_naive")]
+    snaive = [tr for tr in fig.data if tr.name == translate("en", "method.seasonal_naive")]
     assert snaive and snaive[0].line.dash == "dash"
     test = ev["parts"]["test"]
     assert np.allclose(model[1].y, test["predictions"]["model"])
@@ -82,7 +82,7 @@ def test_metrics_table_rows_columns_and_number_style(fitted):
     assert list(en.columns) == [translate("en", "plot.training.method"), "MAE", "RMSE", "MASE", "sMAPE (%)",
                                 translate("en", "plot.training.metrics.coverage", level=80)]
     assert en.iloc[0, 0] == translate("en", "plot.training.methods.model")
-    assert en.iloc[1, 0] == translate("en", "plot.training.methods.seasonal_naive")
+    assert en.iloc[1, 0] == translate("en", "method.seasonal_naive")
     assert len(en) == len(metrics)
     mase = metrics["model"]["mase"]
     assert en.iloc[0, 3] == f"{mase:,.3f}"

@@ -73,7 +73,7 @@ def metrics_table(metrics: Mapping[str, Mapping[str, float]], *, lang: str = "en
     return method_table(
         metrics, lang,
         method_header=translate(lang, "plot.training.method"),
-        method_label=lambda m: translate(lang, f"plot.training.methods.{m}"),
+        method_label=lambda m: translate(lang, "plot.training.methods.model" if m == "model" else f"method.{m}"),
         columns=[(k, translate(lang, f"plot.training.metrics.{k}")) for k in TRAINING_METRICS],
         coverages=[(level, translate(lang, "plot.training.metrics.coverage", level=level))],
         mark_best=False,
@@ -112,7 +112,7 @@ def method_label(method: str, lang: str, cell_label: str = "LSTM") -> str:
     """Display name of a method of the backtest/evaluation: the network or one of the baselines."""
     if method == "model":
         return translate(lang, "forecast.method.model", cell=cell_label)
-    return translate(lang, f"forecast.method.{method}")
+    return translate(lang, f"method.{method}")
 
 
 def backtest_table(mean: Mapping[str, Mapping[str, float]], lang: str, cell_label: str = "LSTM",
@@ -176,7 +176,7 @@ def model_label(name: str, lang: str) -> str:
     """Display name of a compared model (``lstm``, ``gru``, ``bilstm``, ``rnn``) or a baseline."""
     if name in MODELS:
         return translate(lang, f"compare.model.{name}")
-    return translate(lang, f"forecast.method.{name}")
+    return translate(lang, f"method.{name}")
 
 
 def results_table(agg: Mapping[str, Mapping[str, tuple[float, float, int]]], lang: str) -> pd.DataFrame:

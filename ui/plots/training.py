@@ -138,7 +138,7 @@ def fit_figure(
                                      showlegend=first, legendgroup="band"))
         if "seasonal_naive" in p["predictions"]:
             fig.add_trace(go.Scatter(x=px, y=p["predictions"]["seasonal_naive"], mode="lines",
-                                     name=translate(lang, "plot.training.methods.seasonal_naive"),
+                                     name=translate(lang, "method.seasonal_naive"),
                                      line={"color": BASELINE_COLOR, "width": 1.5, "dash": "dash"},
                                      showlegend=first, legendgroup="snaive", hovertemplate="%{y:.4g}"))
         fig.add_trace(go.Scatter(x=px, y=p["predictions"]["model"], mode="lines",
