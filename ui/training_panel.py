@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from ui import widgets
@@ -13,6 +15,7 @@ from ui.trainer import MAX_RUNNING, Outcome, TrainingJob
 REFRESH_S = 1.0  # seconds between two redraws of the live panel (throttled: the figure is resent each time)
 WAIT_REFRESH_S = 2.0  # seconds between two redraws of a run's place in the queue (a room waits mostly)
 GATES_REFRESH_S = 3.0  # seconds between two redraws of the live gates: a heatmap costs the server more than curves
+FIRST_GATES_WAIT_S = 1.0  # the gate view's first draw waits this long for the first epoch (a default run takes ~2 s)
 
 
 def live_panel(job: TrainingJob, lang: str, *, key: str) -> None:
@@ -77,6 +80,9 @@ def _queue_panel(job: TrainingJob, lang: str) -> None:
 def live_gates(job: TrainingJob, lang: str, *, key: str) -> None:
     """The gates of layer 0 on the run's probe window after its latest epoch (as TensorFlow Playground shows
     its neurons while it learns); a note until the first epoch has ended."""
+    deadline = time.monotonic() + FIRST_GATES_WAIT_S
+    while job.live is None and not job.done and time.monotonic() < deadline:
+        time.sleep(0.05)  # without this, a short run's gates would first show 3 s later, after it has ended
     live, buf = job.live, job.replay
     if live is None:
         st.caption(translate(lang, "train.live.gates_wait"))
