@@ -36,7 +36,7 @@ from lstm_core.errors import CoreError
 from lstm_core.forecast import ForecastConfig
 from lstm_core.train import TrainConfig
 from lstm_core.windows import chronological_split
-from ui import state, teaching, workers
+from ui import session_watch, state, teaching, workers
 from ui.plots.colors import GATES_BY_CELL
 
 DIVERGE_RATIO = TrainConfig().reference_factor  # the engine's divergence factor (the job has no guard of its own)
@@ -283,6 +283,7 @@ def start_training(loaded: state.LoadedSeries, config: ForecastConfig) -> Traini
     st.session_state[state.TRAIN_RUNS] = int(st.session_state.get(state.TRAIN_RUNS, 0)) + 1
     if job.replay is not None:
         st.session_state[state.REPLAY] = job.replay
+    session_watch.WATCH.watch(job, session_watch.current_session_id())  # a closed tab stops its run
     return job.start()
 
 

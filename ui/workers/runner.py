@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lstm_core.errors import CoreError
+from ui import session_watch
 from ui.workers import slots
 from ui.workers.codec import recv, send
 from ui.workers.cpu import single_blas_thread
@@ -62,15 +63,30 @@ def run(task: str, body: dict, *, on_message: Callable[[str, Any], Any] | None =
     """
     on_message = on_message or (lambda kind, b: None)
     stop = stop or threading.Event()
-    with slot(stop=stop, on_wait=on_wait, ticket=ticket) as got:
-        if not got:
-            return None
-        if on_start is not None:
-            on_start()
-        if in_process():
-            single_blas_thread()
-            return TASKS[task](body, _InlineChannel(on_message, stop))
-        return _run_in_worker(task, body, on_message, stop)
+    watched = _Watched(stop)
+    session_watch.WATCH.watch(watched, session_watch.current_session_id())  # called from a page: a closed tab stops it
+    try:
+        with slot(stop=stop, on_wait=on_wait, ticket=ticket) as got:
+            if not got:
+                return None
+            if on_start is not None:
+                on_start()
+            if in_process():
+                single_blas_thread()
+                return TASKS[task](body, _InlineChannel(on_message, stop))
+            return _run_in_worker(task, body, on_message, stop)
+    finally:
+        watched.done = True
+
+
+class _Watched:
+    """A run as ``session_watch`` sees it: done once ``run`` returns; a stop request sets its event."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop, self.done = stop, False
+
+    def request_stop(self) -> None:
+        self.stop.set()
 
 
 _HELD = threading.local()  # .depth: slots this thread holds through slot() (nested runs reuse the outer one)
