@@ -1,8 +1,9 @@
 """Real browser: a run whose tab was closed stops, so the next learner gets its training slot within seconds.
 
-Session A starts a long run (1,000 epochs) on the Train page and closes its tab; session B then presses Train.
-With one training slot per spare core, B waits in the queue while A's run lasts; it must start training
-within ``FREED_S`` of A's tab closing (``ui.session_watch``: about 2 s of grace, a 1-s poll, one batch).
+Session A starts a long run (1,000 epochs, about 25 s) on the Train page and closes its tab; session B, already
+open, then presses Train. With one training slot per spare core, B waits in the queue while A's run lasts; it
+must start training within ``FREED_S`` of A's tab closing (``ui.session_watch``: 2 s of grace and a 1-s poll,
+one batch, then B's queue redraw every 2 s and its page rerun).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ FREED_S = 8.0
 
 
 def _start_long_run(page, epochs: int) -> None:
-    box = page.get_by_label(translate("en", "train.epochs"))
+    box = page.get_by_role("spinbutton", name=translate("en", "train.epochs"))
     box.fill(str(epochs))
     box.press("Enter")
     harness.wait_idle(page)
@@ -33,20 +34,18 @@ def _training(page) -> bool:
 
 def test_a_closed_tab_frees_its_training_slot(browser, warmed):
     a = browser.new_context(viewport={"width": 1280, "height": 800})
-    page_a = a.new_page()
-    harness.open_app(page_a, warmed, "en", url_path="train-network")
-    _start_long_run(page_a, 1000)
-    deadline = time.monotonic() + 60
-    while not _training(page_a) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert _training(page_a), "session A's run did not start"
-    a.close()
-    closed = time.monotonic()
-
     b = browser.new_context(viewport={"width": 1280, "height": 800})
     try:
-        page_b = b.new_page()
-        harness.open_app(page_b, warmed, "en", url_path="train-network")
+        page_a, page_b = a.new_page(), b.new_page()
+        harness.open_app(page_a, warmed, "en", url_path="train-network")
+        harness.open_app(page_b, warmed, "en", url_path="train-network")  # loaded before A closes: not timed
+        _start_long_run(page_a, 1000)
+        deadline = time.monotonic() + 60
+        while not _training(page_a) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _training(page_a), "session A's run did not start"
+        a.close()
+        closed = time.monotonic()
         page_b.locator('[data-testid="stMain"] button', has_text=translate("en", "train.start")).first.click()
         while not _training(page_b) and time.monotonic() - closed < 60:
             time.sleep(0.2)
