@@ -67,5 +67,5 @@ widgets.sync_query_params()  # after st.navigation: the menu clears the query st
 # The status is drawn after the page ran, so it shows what the page just loaded or trained; a page that ends early
 # draws it in widgets.stop_page() (nothing drawn after st.stop() reaches the browser).
 st.session_state[state.STATUS_SLOT] = [st.sidebar.container(), False]
-current.run()
+widgets.run_page(current)  # the last resort: an uncaught error is a translated message, the session's data kept
 widgets.draw_status()

@@ -2,8 +2,10 @@
 
 An edge like ``app.py``: it reads the table with ``datasets.read_table``, fits the default ``Forecaster`` and
 writes the forecast (``forecast``) or prints a metrics table against the baselines (``backtest``). Messages
-come from the ``cli`` / ``errors.*`` catalogs in English or Portuguese (``--lang``, default from ``LANG``).
-Bad input prints one line on stderr and exits with status 2; nothing ever ends in a traceback.
+come from the ``cli`` / ``errors.*`` / ``warnings.*`` catalogs in English or Portuguese (``--lang``, default from
+``LANG``): what the reading changed (gaps filled, irregular dates, ...) is printed on stderr. Bad input prints one
+line on stderr and exits with status 2; nothing ever ends in a traceback. Sizes are bounded by ``budgets``: the
+input is read only from a regular file and never beyond the upload limit, the horizon is checked before any work.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 import time
 from typing import Any
 
+import budgets
 from locales import DEFAULT_LANG, normalize_lang, translate
 from lstm_core.baselines import check_levels
 
@@ -46,6 +49,15 @@ class _Text:
         return translate(self.lang, key, **params)
 
 
+def number(text: str) -> float:
+    """An option written as a number in any notation (``12``, ``1e9``); its range is checked later, with the
+    limit named. Anything else is argparse's "invalid number value"."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, our exit status, no usage dump
         raise BadArguments(message)
@@ -58,7 +70,7 @@ def build_parser(t: _Text) -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("input", metavar="INPUT.csv", help=t("cli.help.input"))
-        p.add_argument("--horizon", type=int, default=None, help=t("cli.help.horizon"))
+        p.add_argument("--horizon", type=number, default=None, help=t("cli.help.horizon"))
         p.add_argument("--column", default=None, help=t("cli.help.column"))
         p.add_argument("--date-column", default=None, help=t("cli.help.date_column"))
         p.add_argument("--cell", choices=("lstm", "gru", "rnn"), default="lstm", help=t("cli.help.cell"))
@@ -120,13 +132,27 @@ class Progress:
             self.drawn = False
 
 
-def _read(args) -> tuple[Any, int]:
-    """(pandas Series, season length) from the input table."""
+def _read(args, t: _Text) -> tuple[Any, int]:
+    """(pandas Series, season length) from the input table; what the reading changed is printed on stderr."""
     import datasets
 
     result = datasets.read_table(args.input, date_column=args.date_column, value_column=args.column)
+    for warning in result.warnings:
+        print(t(warning.key, **dict(warning.params or {})), file=sys.stderr)
     m = args.season_length or result.detected.season_length or 1
     return result.series, int(m)
+
+
+def _horizon(args) -> int | None:
+    """``--horizon`` as a whole number within ``budgets.HORIZON``, checked before the input is even read."""
+    horizon = args.horizon
+    if horizon is None:
+        return None
+    if not (horizon.is_integer() and 1 <= horizon <= budgets.HORIZON):
+        from lstm_core.errors import CoreError
+
+        raise CoreError("errors.engine.bad_horizon", value=f"{horizon:g}", max=budgets.HORIZON)
+    return int(horizon)
 
 
 def _config(args, n: int, m: int):
@@ -137,11 +163,7 @@ def _config(args, n: int, m: int):
         overrides["epochs"] = args.epochs
     if args.ensemble is not None:
         overrides["ensemble"] = args.ensemble
-    if args.horizon is not None and args.horizon < 1:
-        from lstm_core.errors import CoreError
-
-        raise CoreError("errors.engine.bad_horizon", value=str(args.horizon), max=10_000)
-    return ForecastConfig.auto(n, m, horizon=args.horizon, **overrides)
+    return ForecastConfig.auto(n, m, horizon=_horizon(args), **overrides)
 
 
 def _fmt(value: float) -> str:
@@ -157,14 +179,28 @@ def _labels(index, future) -> list[str]:
     return [str(v) for v in future]
 
 
-def run_forecast(args, t: _Text) -> int:
+def _future(index, horizon: int):
+    """The forecast's labels after ``index``, refused with the budget's last year when its calendar cannot hold
+    them (pandas' nanosecond timestamps end in 2262)."""
+    from pandas.errors import OutOfBoundsDatetime
+
     import datasets
+
+    try:
+        return datasets.future_index(index, horizon)
+    except (OutOfBoundsDatetime, OverflowError):
+        raise datasets.DataError("errors.data.calendar_overflow", max=budgets.LAST_YEAR) from None
+
+
+def run_forecast(args, t: _Text) -> int:
     from lstm_core.forecast import Forecaster
 
     levels = check_levels(args.level or (80, 95))
-    series, m = _read(args)
+    _horizon(args)  # a bad horizon is refused before the input is read
+    series, m = _read(args, t)
     values = series.to_numpy(dtype=float)
     cfg = _config(args, values.size, m)
+    future = _future(series.index, cfg.horizon)  # before the fit: a calendar that cannot go on costs nothing
     progress = Progress(t, not args.quiet)
     fc = Forecaster(cfg)
     try:
@@ -174,7 +210,6 @@ def run_forecast(args, t: _Text) -> int:
     if not args.quiet:
         print(t(hist.message_key, **hist.message_params), file=sys.stderr)
     f = fc.predict(cfg.horizon, levels)
-    future = datasets.future_index(series.index, cfg.horizon)
     rows = [",".join(["date", *f.as_dict().keys()])]
     cols = list(f.as_dict().values())
     for i, label in enumerate(_labels(series.index, future)):
@@ -199,7 +234,8 @@ def run_backtest(args, t: _Text) -> int:
     from lstm_core.backtest import backtest
 
     levels = check_levels(args.level or (80, 95))
-    series, m = _read(args)
+    _horizon(args)  # a bad horizon is refused before the input is read
+    series, m = _read(args, t)
     values = series.to_numpy(dtype=float)
     cfg = _config(args, values.size, m)
     if args.origins < 1:
@@ -270,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         if isinstance(exc, OSError):
             print(t("cli.file_error", detail=str(exc)), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        from pandas.errors import OutOfBoundsDatetime
+
+        if isinstance(exc, OutOfBoundsDatetime):  # a calendar past pandas' last date, wherever it arose
+            print(t("errors.data.calendar_overflow", max=budgets.LAST_YEAR), file=sys.stderr)
             return EXIT_BAD_INPUT
         print(t("errors.unexpected", detail=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_UNEXPECTED

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+import budgets  # the table of limits (standard library only)
+
 from . import metrics
 from .baselines import (
     Forecast,
@@ -248,10 +250,19 @@ class ForecastConfig:
         for name in ("bidirectional", "refit"):
             if not isinstance(getattr(self, name), bool):
                 raise bad(name)
-        if self.calibration_members > 16:
-            raise bad("calibration_members")
-        if self.hidden_size > 1024 or self.num_layers > 8 or self.ensemble > 16:
-            raise bad("hidden_size" if self.hidden_size > 1024 else "num_layers" if self.num_layers > 8 else "ensemble")
+
+        ceilings = {"hidden_size": budgets.HIDDEN, "num_layers": budgets.LAYERS, "ensemble": budgets.ENSEMBLE,
+                    "calibration_members": budgets.ENSEMBLE, "window": budgets.WINDOW, "horizon": budgets.HORIZON,
+                    "epochs": budgets.EPOCHS, "refit_epochs": budgets.EPOCHS, "seed": budgets.SEED}
+        for name, ceiling in ceilings.items():
+            if getattr(self, name) > ceiling:
+                raise CoreError("errors.engine.over_limit", field=name, value=str(getattr(self, name)), max=ceiling)
+        directions = 2 if self.bidirectional else 1
+        units = self.hidden_size * self.num_layers * directions * self.ensemble
+        if units > budgets.NETWORK_UNITS:  # hidden × layers × directions × ensemble
+            raise CoreError("errors.engine.network_too_big", field="hidden_size", hidden=self.hidden_size,
+                            layers=self.num_layers, directions=directions, ensemble=self.ensemble, units=units,
+                            max=budgets.NETWORK_UNITS)
         return self
 
     def to_dict(self) -> dict:
@@ -635,8 +646,8 @@ class Forecaster:
         self._check_fitted()
         x = as_series(history_values)
         H = self.config.horizon if horizon is None else horizon
-        if isinstance(H, bool) or not isinstance(H, int | np.integer) or not 1 <= H <= 10_000:
-            raise CoreError("errors.engine.bad_horizon", value=str(horizon), max=10_000)
+        if isinstance(H, bool) or not isinstance(H, int | np.integer) or not 1 <= H <= budgets.HORIZON:
+            raise CoreError("errors.engine.bad_horizon", value=str(horizon), max=budgets.HORIZON)
         if x.size < self.config.window:
             raise CoreError("errors.engine.bad_window", expected=self.config.window, got=int(x.size))
         mean = self.paths(x, np.array([x.size]), int(H), final=True)[0]

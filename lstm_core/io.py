@@ -17,6 +17,8 @@ from typing import IO, Any
 
 import numpy as np
 
+import budgets
+
 from .errors import CoreError
 from .linear import Linear
 from .recurrent import NETWORKS, _Recurrent
@@ -25,8 +27,8 @@ CONFIG_KEY = "__config__"
 Model = _Recurrent | Linear
 # A model file is a zip: its declared sizes are checked BEFORE anything is decompressed or allocated, so a small
 # upload cannot make the server allocate gigabytes (a zip bomb, or an .npy header claiming a huge shape).
-MAX_LOADED_BYTES = 256 * 2**20  # uncompressed bytes of all arrays together (the app's largest model is ~15 MB)
-MAX_MEMBERS = 4096  # arrays in one file
+MAX_LOADED_BYTES = budgets.MODEL_FILE_BYTES  # uncompressed bytes of all arrays together (and of the file itself)
+MAX_MEMBERS = budgets.MODEL_FILE_ARRAYS  # arrays in one file
 
 
 def _bad(reason: str, **params: Any) -> CoreError:
@@ -105,15 +107,17 @@ def load_arrays(source: str | os.PathLike | IO[bytes] | bytes) -> tuple[dict[str
             data = bytes(source)
         elif isinstance(source, str | os.PathLike):
             with open(source, "rb") as fh:
-                data = fh.read()
+                data = fh.read(MAX_LOADED_BYTES + 1)  # one byte more than allowed shows it is too big
         else:
-            data = source.read()
+            data = source.read(MAX_LOADED_BYTES + 1)
     except FileNotFoundError as exc:
         raise _bad("not_found") from exc
     except (OSError, AttributeError, TypeError) as exc:
         raise _bad("unreadable") from exc
     if not isinstance(data, bytes):
         raise _bad("unreadable")
+    if len(data) > MAX_LOADED_BYTES:
+        raise _bad("too_big")
     if data[:1] == b"\x80":  # a raw pickle stream
         raise _bad("pickled_data")
     if data[:4] != b"PK\x03\x04":  # an .npz is a zip archive (this also rejects bare .npy files)

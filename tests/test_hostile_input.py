@@ -4,6 +4,8 @@ Existing suites already cover pickles/wrong shapes/NaN in model files (tests/tes
 CSV exports (tests/test_export.py) and random bytes into the core and read_table (test_core_hypothesis.py,
 test_datasets_fuzz.py). This file adds what they do not: zip bombs and huge declared shapes, random zip
 archives through the Forecast page's loader, and a scan of the app's source for eval/exec/pickle/shell calls.
+The budgets (#18) have their own files: ``test_budgets.py`` (the table, ingestion, configs), ``test_cli_hostile.py``
+(the command line) and ``test_hostile_pages.py`` (links, escaped text, the last-resort handler).
 """
 
 from __future__ import annotations

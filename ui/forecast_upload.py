@@ -14,7 +14,7 @@ import streamlit as st
 
 from datasets import DataError
 from lstm_core.errors import CoreError
-from ui import forecasting, state, upload, widgets
+from ui import forecasting, markup, state, upload, widgets
 from ui.i18n import current_lang, t, translate
 
 NPZ_MAGIC = b"PK\x03\x04"  # a model file is a zip archive...
@@ -90,6 +90,6 @@ def show(done: Received | None) -> None:
         return
     loaded = state.get_series()
     if loaded.source == "upload" and loaded.extra.get("file_id") == done.file_id:
-        st.success(t("forecast.drop.table_ok", n=loaded.n, name=done.name,
-                     freq=upload.freq_label(loaded.frequency, lang)), icon=":material/check_circle:")
+        st.success(markup.md("forecast.drop.table_ok", n=loaded.n, name=done.name,
+                             freq=upload.freq_label(loaded.frequency, lang)), icon=":material/check_circle:")
         widgets.show_warnings(loaded.warnings, lang)

@@ -10,6 +10,8 @@ asks, and a class opening the same shared link pays for each fit and each origin
   scored alone, so the verdict gives the spread over seeds.
 - The final fit's epoch count is not reused at the origins: that fit saw the blocks the backtest scores, so its
   early-stopping point would leak them into the check.
+- What the page offers for each setting (``SETTING_RANGES``, ``ranges_for``) bounds its widgets and shared links
+  alike: a link value outside it is not run, the page says so and uses its own default.
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import streamlit as st
+from pandas.errors import OutOfBoundsDatetime
 
+import budgets
 import datasets
 from datasets import DataError
 from lstm_core.backtest import OriginResult, backtest_plan, collect
 from lstm_core.errors import CoreError
-from lstm_core.forecast import FitHistory, ForecastConfig, Forecaster, min_points
-from ui import export, run_link, state, workers
+from lstm_core.forecast import CELLS, FitHistory, ForecastConfig, Forecaster, min_points
+from ui import export, markup, run_link, state, workers
 from ui.i18n import t
 from ui.progress import throttled
 
@@ -39,6 +43,13 @@ DEFAULT_ORIGINS = 3  # rolling-origin backtest origins
 BACKTEST_MEMBERS = 3  # final networks refitted at each backtest origin (see the module docstring)
 FIT_LINE_POINTS = 5_000  # the in-sample fit is drawn on the last this many points of the history at most
 FIT_CHUNK = 1_024  # windows run through the network at once for that line
+# What the page offers for each setting, in its widgets and through shared links (within ``budgets``: its largest
+# network, 256 units × 4 layers × 2 directions × 8 networks, is ``budgets.NETWORK_UNITS``); the window and the
+# horizon also depend on the series (``ranges_for``).
+SETTING_RANGES: dict[str, tuple] = {
+    "cell": CELLS, "hidden_size": (1, 256), "num_layers": (1, 4), "epochs": (1, budgets.EPOCHS),
+    "learning_rate": (1e-5, 1.0), "ensemble": (1, 8), "seed": (0, 1_000_000),
+}
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,12 @@ def build_config(n: int, season_length: int, horizon: int, settings: Mapping[str
     return cfg
 
 
+def ranges_for(n: int) -> dict[str, tuple]:
+    """Every setting's range for a series of ``n`` points (``SETTING_RANGES`` with the window and the horizon)."""
+    return {**SETTING_RANGES, "window": (2, max(2, min(n, budgets.WINDOW))),
+            "horizon": (1, max(1, min(budgets.HORIZON, n // 2)))}
+
+
 def fill_settings(loaded: state.LoadedSeries, settings: Mapping[str, Any], horizon: int) -> None:
     """Set the page's setting widgets and horizon, for ``loaded``."""
     for name in SETTINGS:
@@ -110,21 +127,49 @@ def fill_settings(loaded: state.LoadedSeries, settings: Mapping[str, Any], horiz
 
 
 # --- shared links ---------------------------------------------------------------------------------------
-def open_link(query: Mapping[str, str], lang: str) -> None:
-    """Apply a shared link's data and settings once per link, and ask for a run. Raises DataError/CoreError."""
+def open_link(query: Mapping[str, str], lang: str) -> list[str]:
+    """Apply a shared link's data and settings once per link, and ask for a run.
+
+    Returns a translated message for each value the page could not use as written (malformed, or outside
+    ``ranges_for`` the series): it names the parameter and the range, and the page's default is used instead;
+    no run is asked then, so a link never starts something other than what it says. Raises ``DataError`` when
+    the link names no known data, ``CoreError`` when its settings cannot make a config."""
     link = tuple(sorted((k, v) for k, v in query.items() if run_link.is_link_key(k)))
     if not link or st.session_state.get(state.FORECAST_LINKED) == link:
-        return
+        return []
     st.session_state[state.FORECAST_LINKED] = link
-    shared = run_link.decode_run(query)
-    if shared.source == "bundled":
-        new = state.bundled_series(shared.ref["id"], lang)
+    data = run_link.read_data(query)
+    if data is None:
+        return []
+    source, ref, problems = data
+    if source == "bundled":
+        new = state.bundled_series(ref["id"], lang)
     else:
-        new = state.synthetic_series(shared.ref["generator"], shared.ref["params"], shared.ref["seed"])
+        new = state.synthetic_series(ref["generator"], ref["params"], ref["seed"])
     state.set_series(new)
-    base = ForecastConfig.auto(new.n, new.season_length, horizon=shared.horizon)
-    fill_settings(new, {**settings_of(base), **{k: v for k, v in shared.settings.items() if k in SETTINGS}}, base.horizon)
-    st.session_state[state.FORECAST_AUTORUN] = True
+    settings, horizon, setting_problems = run_link.read_settings(query, ranges_for(new.n))
+    base = ForecastConfig.auto(new.n, new.season_length, horizon=horizon)
+    defaults = {**settings_of(base), "horizon": base.horizon}
+    problems += [dataclasses.replace(p, default=defaults[p.target]) for p in setting_problems]
+    fill_settings(new, {**settings_of(base), **{k: v for k, v in settings.items() if k in SETTINGS}}, base.horizon)
+    st.session_state[state.FORECAST_AUTORUN] = not problems
+    return [link_message(p) for p in problems]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def link_message(problem: run_link.LinkProblem) -> str:
+    """What the page says about a link value it did not use: the parameter, the value as written (escaped: it is
+    the link's), the range or the choices allowed, and the default used instead."""
+    if problem.choices:
+        return markup.md("limits.link_not_a_choice", name=problem.param, value=problem.value,
+                         choices=", ".join(problem.choices), default=_shown(problem.default))
+    return markup.md("limits.link_out_of_range", name=problem.param, value=problem.value, min=_shown(problem.low),
+                     max=_shown(problem.high), default=_shown(problem.default))
 
 
 def sync_link(loaded: state.LoadedSeries, config: ForecastConfig) -> bool:
@@ -181,8 +226,15 @@ def fit(loaded: state.LoadedSeries, cfg: ForecastConfig, bar, on_wait: Callable[
 
 
 def from_upload(data: bytes, loaded: state.LoadedSeries) -> ForecastRun:
-    """A run from a saved model file; raises CoreError/DataError (the caller keeps the run it had)."""
-    fc = export.load_model(data, loaded.n)
+    """A run from a saved model file; raises CoreError/DataError (the caller keeps the run it had). A file over
+    the model-file budget is refused with a message naming the limit."""
+    try:
+        fc = export.load_model(data, loaded.n)
+    except CoreError as exc:
+        if exc.key == "errors.core.bad_model_file" and exc.params.get("reason") == "too_big":
+            raise CoreError("errors.core.model_file_too_big", max_mb=budgets.MODEL_FILE_BYTES // 2**20,
+                            arrays=budgets.MODEL_FILE_ARRAYS) from exc
+        raise
     return ForecastRun(fc, fc.history, fc.config, loaded.key, "upload")
 
 
@@ -218,11 +270,15 @@ def run_backtest(run: ForecastRun, loaded: state.LoadedSeries, bar, on_wait: Cal
 
 
 def future_index(loaded: state.LoadedSeries, horizon: int) -> tuple[pd.Index, DataError | None]:
-    """The forecast's dates on the series' own calendar; steps ``n .. n+horizon-1`` and the reason when it has none."""
+    """The forecast's dates on the series' own calendar; steps ``n .. n+horizon-1`` and the reason when it has none
+    (also when the calendar would run past what pandas can hold)."""
     try:
         return datasets.future_index(loaded.series.index, horizon), None
     except DataError as exc:
         return pd.RangeIndex(loaded.n, loaded.n + horizon), exc
+    except (OutOfBoundsDatetime, OverflowError):
+        return pd.RangeIndex(loaded.n, loaded.n + horizon), DataError("errors.data.calendar_overflow",
+                                                                      max=budgets.LAST_YEAR)
 
 
 def in_sample_fit(run: ForecastRun, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -6,8 +6,8 @@ import time
 
 import streamlit as st
 
-from ui import widgets
-from ui.i18n import error_text, fmt_num, translate
+from ui import markup, widgets
+from ui.i18n import fmt_num, translate
 from ui.plots.live import live_heatmaps
 from ui.plots.training import loss_curves
 from ui.trainer import MAX_RUNNING, Outcome, TrainingJob
@@ -97,7 +97,7 @@ def status_message(job: TrainingJob, lang: str) -> None:
     p = dict(job.message_params)
     best = job.result.history.best_epoch if job.result is not None else 0
     if job.status == "failed":
-        st.error(error_text(job.error, lang), icon=":material/error:")
+        st.error(markup.error_md(job.error), icon=":material/error:")
     elif job.status == "cancelled" and job.outcome is not Outcome.TRAINED:  # stopped before one epoch ended
         key = ("train.status.stopped_empty_previous" if job.outcome is Outcome.KEPT_PREVIOUS
                else "train.status.stopped_empty")

@@ -1,6 +1,7 @@
 """Shared Streamlit widgets: the sidebar controls, figure display, error boxes and small helpers pages reuse.
 
-Everything visible goes through ``t()``; every session key through ``ui.state``.
+Everything visible goes through ``t()``; every session key through ``ui.state``; text a user chose (file and column
+names, link values, a model file's settings) through ``ui.markup`` before it reaches Markdown.
 
 Gotcha for ``format_func``: AppTest calls it outside the script run, where ``t()`` cannot see the session and
 falls back to English, so ``set_value`` then fails in a pt-BR test. Bind the language instead:
@@ -9,14 +10,16 @@ falls back to English, so ``set_value`` then fails in a pt-BR test. Bind the lan
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.errors import FragmentHandledException
 
-from ui import state
-from ui.i18n import LANGS, current_lang, error_text, normalize_lang, t, translate
+from ui import markup, state
+from ui.i18n import LANGS, current_lang, normalize_lang, t, translate
 
 CLASSROOM_CSS = """
 <style>
@@ -105,9 +108,16 @@ def language_and_classroom() -> None:
         st.markdown(CLASSROOM_CSS, unsafe_allow_html=True)
 
 
-def series_name(loaded: state.LoadedSeries, lang: str | None = None) -> str:
-    """The series' name in the current language (bundled and synthetic names are looked up again)."""
-    lang = lang or current_lang()
+def series_name(loaded: state.LoadedSeries, lang: str | None = None, *, markdown: bool = True) -> str:
+    """The series' name in the current language (bundled and synthetic names are looked up again).
+
+    Markdown-safe by default (an uploaded file's name is the user's: ``ui.markup.escape``); ``markdown=False``
+    gives the name as it is, for a figure (``ui.markup.for_figure``) or a file."""
+    name = _series_name(loaded, lang or current_lang())
+    return markup.escape(name) if markdown else name
+
+
+def _series_name(loaded: state.LoadedSeries, lang: str) -> str:
     if loaded.source == "bundled":
         try:
             import datasets
@@ -131,6 +141,25 @@ def draw_status() -> None:
         return
     slot[1] = True
     status_box(slot[0])
+
+
+def run_page(page: Any) -> None:
+    """Run the page ``st.navigation`` chose, with the app's last resort around it.
+
+    An exception no page caught shows the translated "something went wrong" (naming only the exception's type;
+    a ``DataError``/``CoreError`` shows its own message) instead of Streamlit's English error box, and is logged
+    for the developer. The session keeps everything it had: pages store a series, a model or a forecast only
+    once it is complete, and nothing here clears them, so the next run starts from the same data and model.
+    Streamlit's own control flow passes through untouched: ``st.stop``/``st.rerun``/``st.switch_page`` raise
+    ``StopException``/``RerunException``, ``BaseException`` subclasses that ``except Exception`` never sees, and
+    a fragment's failure (``FragmentHandledException``) was already reported by Streamlit itself."""
+    try:
+        page.run()
+    except FragmentHandledException:
+        raise
+    except Exception as exc:
+        logging.getLogger(__name__).exception("uncaught error in a page run")
+        st.error(markup.error_md(exc), icon=":material/error:")
 
 
 def stop_page() -> NoReturn:
@@ -192,14 +221,15 @@ def show_figure(fig: go.Figure, *, key: str | None = None) -> None:
 
 
 def show_error(exc: Exception) -> None:
-    """A translated error box for a ``DataError``/``CoreError`` (anything with ``.key``/``.params``)."""
-    st.error(error_text(exc), icon=":material/error:")
+    """A translated error box for a ``DataError``/``CoreError`` (anything with ``.key``/``.params``); its
+    parameters (a file's or a column's name, a link's value) are escaped."""
+    st.error(markup.error_md(exc), icon=":material/error:")
 
 
 def show_warnings(warnings, lang: str | None = None) -> None:
-    """Ingestion warnings (objects with ``.key`` and ``.params``) as translated warning boxes."""
+    """Ingestion warnings (objects with ``.key`` and ``.params``) as translated warning boxes, parameters escaped."""
     for w in warnings or ():
-        st.warning(translate(lang or current_lang(), w.key, **dict(w.params or {})), icon=":material/warning:")
+        st.warning(markup.warning_md(w, lang), icon=":material/warning:")
 
 
 def glossary_link(term: str, label: str | None = None) -> None:

@@ -13,7 +13,7 @@ import streamlit as st
 
 import datasets
 from datasets import DataError, synthetic
-from ui import state, teaching, upload, widgets
+from ui import markup, state, teaching, upload, widgets
 from ui.i18n import current_lang, fmt_num, t, translate
 from ui.plots.series import series_figure
 from ui.reading import time_label
@@ -127,7 +127,7 @@ def upload_section() -> None:
         st.caption(t("data.kept_previous"))
     current = state.get_series()
     det = current.detected if current.source == "upload" and current.extra.get("file_id") == file_id else None
-    st.caption(t("data.upload_file", name=name, size=fmt_num(len(blob) / 1024, 1)))
+    st.caption(markup.md("data.upload_file", name=name, size=fmt_num(len(blob) / 1024, 1)))
     if det is not None:
         widgets.stat_table(
             upload.detected_table(det, lang),
@@ -185,7 +185,8 @@ unit = None
 if loaded.source == "bundled":
     unit = datasets.info(loaded.ref["id"]).unit.get(lang) or None
 widgets.show_figure(
-    series_figure(loaded.series, split=split, lang=lang, name=widgets.series_name(loaded, lang), y_title=unit),
+    series_figure(loaded.series, split=split, lang=lang,
+                  name=markup.for_figure(widgets.series_name(loaded, lang, markdown=False)), y_title=unit),
     key="data.chart",
 )
 if split is not None:

@@ -25,8 +25,9 @@ lang = current_lang()
 st.title(t("nav.forecast_page"))
 st.caption(t("forecast.intro"))
 
-try:  # a shared link: load its data and settings once
-    forecasting.open_link({k: st.query_params.get(k) for k in st.query_params}, lang)
+try:  # a shared link: load its data and settings once; a value it could not use is said, not run
+    for message in forecasting.open_link({k: st.query_params.get(k) for k in st.query_params}, lang):
+        st.warning(message, icon=":material/link_off:")
 except (DataError, CoreError) as exc:
     widgets.show_error(exc)
 
@@ -49,7 +50,8 @@ except CoreError as exc:
 if st.session_state.get(state.FORECAST_SETTINGS_FOR) != loaded.key:
     forecasting.fill_settings(loaded, forecasting.settings_of(auto), auto.horizon)
 state.init(state.FORECAST_HORIZON, int(auto.horizon))
-horizon = st.number_input(t("forecast.horizon"), 1, max(1, min(10_000, n // 2)), key=state.FORECAST_HORIZON,
+ranges = forecasting.ranges_for(n)  # the widgets' limits, the same a shared link is held to
+horizon = st.number_input(t("forecast.horizon"), *ranges["horizon"], key=state.FORECAST_HORIZON,
                           help=t("forecast.horizon_help"))
 settings = {name: st.session_state.get(state.forecast_setting_key(name), getattr(auto, name)) for name in SETTINGS}
 origins = int(st.session_state.get(state.FORECAST_ORIGINS, forecasting.DEFAULT_ORIGINS))
@@ -60,17 +62,19 @@ if not state.is_classroom():
         c1, c2, c3, c4, c5 = st.columns(5)
         settings["cell"] = c1.selectbox(t("forecast.cfg.cell"), CELLS, key=k("cell"),
                                         format_func=widgets.labeler("cell_kind.", lang))
-        settings["hidden_size"] = c2.number_input(t("forecast.cfg.hidden_size"), 1, 256, key=k("hidden_size"))
-        settings["num_layers"] = c3.number_input(t("forecast.cfg.num_layers"), 1, 4, key=k("num_layers"))
-        settings["window"] = c4.number_input(t("forecast.cfg.window"), 2, max(2, n), key=k("window"),
+        settings["hidden_size"] = c2.number_input(t("forecast.cfg.hidden_size"), *ranges["hidden_size"],
+                                                  key=k("hidden_size"))
+        settings["num_layers"] = c3.number_input(t("forecast.cfg.num_layers"), *ranges["num_layers"],
+                                                 key=k("num_layers"))
+        settings["window"] = c4.number_input(t("forecast.cfg.window"), *ranges["window"], key=k("window"),
                                              help=t("forecast.cfg.window_help"))
-        settings["epochs"] = c5.number_input(t("forecast.cfg.epochs"), 1, 1000, key=k("epochs"))
+        settings["epochs"] = c5.number_input(t("forecast.cfg.epochs"), *ranges["epochs"], key=k("epochs"))
         c1, c2, c3, c4, c5 = st.columns(5)
-        settings["learning_rate"] = c1.number_input(t("forecast.cfg.learning_rate"), 1e-5, 1.0, key=k("learning_rate"),
-                                                    format="%.4f", step=1e-3)
-        settings["ensemble"] = c2.number_input(t("forecast.cfg.ensemble"), 1, 8, key=k("ensemble"),
+        settings["learning_rate"] = c1.number_input(t("forecast.cfg.learning_rate"), *ranges["learning_rate"],
+                                                    key=k("learning_rate"), format="%.4f", step=1e-3)
+        settings["ensemble"] = c2.number_input(t("forecast.cfg.ensemble"), *ranges["ensemble"], key=k("ensemble"),
                                                help=t("forecast.cfg.ensemble_help"))
-        settings["seed"] = c3.number_input(t("forecast.cfg.seed"), 0, 1_000_000, key=k("seed"))
+        settings["seed"] = c3.number_input(t("forecast.cfg.seed"), *ranges["seed"], key=k("seed"))
         state.init(state.FORECAST_ORIGINS, forecasting.DEFAULT_ORIGINS)
         origins = int(c4.number_input(t("forecast.origins"), 1, 10, key=state.FORECAST_ORIGINS,
                                       help=t("forecast.origins_help")))

@@ -6,7 +6,7 @@ Other pages link here with ``ui.widgets.glossary_link(term_id)``, which opens th
 
 import streamlit as st
 
-from ui import state
+from ui import markup, state
 from ui.glossary_terms import PREFIX, entries, search, term_ids
 from ui.i18n import current_lang, t
 
@@ -27,7 +27,7 @@ query = st.text_input(t("glossary.search"), key=state.GLOSSARY_QUERY, placeholde
 shown = search(items, query)
 st.caption(t("glossary.count", n=len(shown), total=len(items)))
 if not shown:
-    st.info(t("glossary.none", query=query))
+    st.info(markup.md("glossary.none", query=query))
 for name, text, term_id in shown:
     with st.container(border=True, key=f"term-{term_id}"):
         st.markdown(f"**{name}**  \n{text}")

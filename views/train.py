@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import budgets
 from lstm_core.errors import CoreError
 from ui import state, teaching, train_settings, trainer, training_panel, widgets
 from ui.i18n import current_lang, fmt_num, t
@@ -47,7 +48,7 @@ with st.container(border=True):
                      disabled=running)
     c3.number_input(t("train.window"), min_value=2, max_value=max_window, step=1, key=W("window"),
                     help=t("train.help.window"), disabled=running)
-    c4.number_input(t("train.epochs"), min_value=1, max_value=1000, step=5, key=W("epochs"),
+    c4.number_input(t("train.epochs"), min_value=1, max_value=budgets.EPOCHS, step=5, key=W("epochs"),
                     help=t("train.help.epochs"), disabled=running)
     if state.is_classroom():
         st.caption(t("train.classroom_note"))

@@ -1,4 +1,7 @@
-"""Text columns to naive datetimes: which date format a column uses, day-first or month-first, and hour columns."""
+"""Text columns to naive datetimes: which date format a column uses, day-first or month-first, and hour columns.
+
+Dates are kept only within the years of ``budgets.FIRST_YEAR`` .. ``budgets.LAST_YEAR`` (``outside_calendar``), so
+the same file gives the same calendar with every supported pandas, and a forecast can run on past the end."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from datasets.errors import DataError
+import budgets
+from datasets.errors import DataError, DataWarning
 from datasets.ingest.calendar import MONTH_YEAR, MONTHS, infer_frequency
 from datasets.ingest.cells import as_text
 from datasets.ingest.fixed_width import FixedWidthDMY, read_fixed_width_dmy
@@ -101,7 +105,7 @@ def _month_name_dates(s: pd.Series) -> pd.Series | None:
     if ok.sum() < _SHARE * s.notna().sum():
         return None
     year = np.where(year < 100, year + 2000, year)
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")  # not [ns]: that ends in 2262
     if ok.any():
         parsed = pd.to_datetime(pd.DataFrame({"year": year[ok].astype(np.int64), "month": month[ok].astype(np.int64),
                                               "day": 1}), errors="coerce")
@@ -251,3 +255,16 @@ def table_dates(frame: pd.DataFrame, date_col: str, hour_col: str | None, dayfir
         if offsets is not None:
             got = replace(got, dates=got.dates + offsets)
     return got
+
+
+def outside_calendar(parsed: ParsedDates, column: str) -> DataWarning | None:
+    """None when every date lies within the budget's years; else the warning that the dates are set aside."""
+    present = parsed.dates.dropna()
+    if present.empty:
+        return None
+    first, last = present.min(), present.max()
+    if first.year >= budgets.FIRST_YEAR and last.year <= budgets.LAST_YEAR:
+        return None
+    return DataWarning("warnings.data.dates_out_of_range", {
+        "column": column, "first": first.date().isoformat(), "last": last.date().isoformat(),
+        "min": budgets.FIRST_YEAR, "max": budgets.LAST_YEAR})

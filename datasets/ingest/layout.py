@@ -1,6 +1,8 @@
 """Where the table sits in the text: the delimiter, the header line, the first and last data lines, column names.
 
-Only the first ``_SAMPLE_HEAD`` and last lines are inspected, so a million-row file is never split into lines."""
+Only the first ``_SAMPLE_HEAD`` and last lines are inspected, so a million-row file is never split into lines. The
+budgets are checked here, before any cell is parsed: the length of the lines inspected, the number of columns (every
+column of the sample is examined later, one by one), and the rows and cells of the table's body."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import budgets
 from datasets.errors import DataError
 from datasets.ingest.cells import is_data_row
 
@@ -121,6 +124,43 @@ def _split_head_tail(text: str) -> tuple[list[Line], list[Line]]:
     return head, tail
 
 
+def _too_long(line: str, number: int) -> DataError:
+    """The error for a line over ``budgets.LINE_CHARS``: too many columns when that is what makes it long."""
+    columns = max(line.count(d) for d in DELIMITERS) + 1  # quotes ignored: only an estimate, for the message
+    if columns > budgets.COLUMNS:
+        return DataError("errors.data.too_many_columns", n=columns, max=budgets.COLUMNS)
+    return DataError("errors.data.line_too_long", line=number, max=budgets.LINE_CHARS)
+
+
+def _check_line_length(text: str, head: list[Line]) -> None:
+    """Refuse a head line, or the line right after the head, longer than ``budgets.LINE_CHARS``.
+
+    Without this, a single huge line never ends inside the head's characters, so the head holds no line at all and
+    the table looks empty. Costs one look per head line and one search for the next line break."""
+    for i, ln in enumerate(head):
+        if ln.end - ln.start > budgets.LINE_CHARS:
+            raise _too_long(ln.text, i + 1)
+    if len(head) >= _SAMPLE_HEAD:
+        return
+    start = 0  # where the line after the head starts
+    if head:
+        brk = _NEWLINE.match(text, head[-1].end)
+        start = brk.end() if brk else len(text)
+    nl = _NEWLINE.search(text, start)
+    end = nl.start() if nl else len(text)
+    if end - start > budgets.LINE_CHARS:
+        raise _too_long(text[start:end], len(head) + 1)
+
+
+def _check_size(body: str, k: int) -> None:
+    """Refuse a body of more rows or cells than the budgets allow, before pandas parses any of it."""
+    rows = max(body.count("\n"), body.count("\r")) + 1
+    if rows > budgets.ROWS:
+        raise DataError("errors.data.too_many_rows", n=rows, max=budgets.ROWS)
+    if rows * k > budgets.CELLS:
+        raise DataError("errors.data.too_many_cells", n=rows * k, rows=rows, columns=k, max=budgets.CELLS)
+
+
 def _find_start(head: list[str], counts: list[int], k: int, delim: str | None) -> _Start:
     """The header line and the first data line: the first line of the longest ``k``-field block holding data."""
     start, _ = _run_length(counts, k)
@@ -174,6 +214,7 @@ def _column_names(header: str | None, delim: str | None, k: int) -> list[str]:
 def detect_layout(text: str, delimiter: str | None, header_row: int | None) -> Layout:
     """Find the table in ``text``; ``delimiter`` and ``header_row`` are used as given when not None."""
     head_lines, tail = _split_head_tail(text)
+    _check_line_length(text, head_lines)
     head = [ln.text for ln in head_lines]
     if not any(ln.strip() for ln in head + [ln.text for ln in tail]):
         raise DataError("errors.data.empty_file")
@@ -187,16 +228,18 @@ def detect_layout(text: str, delimiter: str | None, header_row: int | None) -> L
         if not 0 <= header_row < len(head):
             raise DataError("errors.data.bad_option", name="header_row", value=header_row)
         k = len(fields(head[header_row], delim))
-        start = _Start(header_row, header_row + 1)
-    else:
-        start = _find_start(head, counts, k, delim)
+    if k > budgets.COLUMNS:  # before any column is examined: each one costs a pass over the sample
+        raise DataError("errors.data.too_many_columns", n=k, max=budgets.COLUMNS)
+    start = _Start(header_row, header_row + 1) if header_row is not None else _find_start(head, counts, k, delim)
     if start.data_start >= len(head):
         raise DataError("errors.data.header_only")
     body_start = head_lines[start.data_start].start
     body_end = _body_end(tail, body_start, delim, k)
     if body_end <= body_start:
         raise DataError("errors.data.header_only")
+    body = text[body_start:body_end]
+    _check_size(body, k)
     names = _column_names(head[start.header_row] if start.header_row is not None else None, delim, k)
     first_rows = head_lines[start.data_start:start.data_start + _SAMPLE_ROWS]
     sample_lines = [ln.text for ln in first_rows if ln.end <= body_end]
-    return Layout(delim, start.header_row, names, text[body_start:body_end], sample_lines)
+    return Layout(delim, start.header_row, names, body, sample_lines)

@@ -7,10 +7,13 @@ and clean the result. Every choice is reported in ``Detected`` so the app can sh
 any one of them by calling ``read_table`` again with that argument set.
 
 Nothing here keeps state: a failed read raises ``DataError`` and leaves whatever the caller had untouched.
+Sizes are bounded by ``budgets`` and checked before the work they would cost (bytes in ``source``; line length,
+columns, rows and cells in ``layout``; the calendar's years in ``dates``), each refusal naming its limit.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 
@@ -19,7 +22,7 @@ import pandas as pd
 from datasets.bundled import season_length_for
 from datasets.errors import DataError, DataWarning
 from datasets.ingest.columns import choose_columns
-from datasets.ingest.dates import DateKind, table_dates
+from datasets.ingest.dates import DateKind, outside_calendar, table_dates
 from datasets.ingest.frames import read_body, read_sample
 from datasets.ingest.layout import DELIMITERS, detect_layout
 from datasets.ingest.numbers import check_values, number_format, numeric_columns, to_float
@@ -113,6 +116,10 @@ def read_table(
     dates = table_dates(body.frame, cols.date, cols.hour, dayfirst) if cols.date is not None else None
     if dates is not None and dates.kind is DateKind.ISO_UTC:
         warnings.append(DataWarning("warnings.data.timezone_utc", {}))
+    outside = outside_calendar(dates, cols.date) if dates is not None else None
+    if outside is not None:  # dates beyond the budget's years: integer steps, and the user is told
+        warnings.append(outside)
+        dates, cols = None, dataclasses.replace(cols, date=None, hour=None)
     checked = check_values(body.values if body.values is not None else to_float(body.frame[cols.value], fmt),
                            cols.value)
     built = build_series(checked.values, dates.dates if dates is not None else None, date_column=cols.date,

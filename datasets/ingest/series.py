@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+import budgets
 from datasets.errors import DataError, DataWarning
 from datasets.ingest.calendar import grid_too_big, infer_frequency
 
@@ -23,12 +24,13 @@ class BuiltSeries:
 
 
 def _offset(frequency: str | None, index: pd.DatetimeIndex) -> pd.DateOffset:
-    """The user's ``frequency`` as an offset, refused when unknown or when its calendar would be huge."""
+    """The user's ``frequency`` as an offset, refused when unknown or when its calendar would hold more points
+    than a table may have rows (``budgets.ROWS``)."""
     try:
         offset = pd.tseries.frequencies.to_offset(frequency)
     except ValueError:
         raise DataError("errors.data.bad_option", name="frequency", value=frequency) from None
-    if grid_too_big(index, offset):
+    if grid_too_big(index, offset, budgets.ROWS):
         raise DataError("errors.data.frequency_mismatch", freq=frequency)
     return offset
 

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 from typing import Any
 
+import budgets
 from lstm_core.errors import CoreError
 from ui.workers.codec import recv, send
 from ui.workers.cpu import lowest_priority, single_blas_thread
@@ -48,10 +49,45 @@ def _error_body(exc: BaseException) -> dict:
     return {"key": None, "detail": type(exc).__name__, "message": str(exc)[:500]}
 
 
+def _vm_size() -> int:
+    """This process's virtual memory now, in bytes (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def cap_memory(extra: int = budgets.RUN_MEMORY_BYTES) -> int:
+    """Let this process's address space grow by at most ``extra`` bytes from now on (``RLIMIT_AS``, Linux): a run
+    that asks for more gets a ``MemoryError`` in the worker instead of pushing the server into swap. The cap
+    is taken from the worker's size once it has imported everything, so the libraries' own reservations do
+    not count. Returns the cap in bytes (0 where it cannot be set)."""
+    base = _vm_size()
+    if not base:
+        return 0
+    try:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = base + int(extra)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        return cap
+    except (ImportError, ValueError, OSError):
+        return 0
+
+
 def serve(conn) -> None:
-    """A worker's main loop: lowest priority, one BLAS thread, say ready, then run tasks until the pipe closes."""
+    """A worker's main loop: lowest priority, one BLAS thread, a memory cap, say ready, then run tasks until the
+    pipe closes."""
     priority = lowest_priority()
     single_blas_thread()
+    cap_memory()
     send(conn, "ready", {"pid": os.getpid(), "priority": priority})
     while True:
         try:
@@ -63,6 +99,9 @@ def serve(conn) -> None:
             continue
         try:
             result = task(body, _PipeChannel(conn))
+        except MemoryError:  # over the memory cap: the run's arrays are gone with the frames that held them
+            send(conn, "error", _error_body(CoreError("errors.engine.over_memory",
+                                                      mb=budgets.RUN_MEMORY_BYTES // 2**20)))
         except Exception as exc:  # noqa: BLE001 - reported to the caller, who shows it translated
             send(conn, "error", _error_body(exc))
         else:

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import budgets
 from lstm_core.errors import CoreError
 from ui import session_watch
 from ui.workers import slots
@@ -149,10 +150,13 @@ def _run_in_worker(task: str, body: dict, on_message, stop: threading.Event) -> 
     try:
         send(w.conn, task, body)
         stop_sent = False
+        deadline = time.monotonic() + budgets.RUN_SECONDS
         while True:
             if stop.is_set() and not stop_sent:
                 send(w.conn, "stop")
                 stop_sent = True
+            if time.monotonic() > deadline:  # over the run's time budget: stopped at once, the worker ended
+                raise CoreError("errors.engine.over_time", minutes=budgets.RUN_SECONDS // 60)
             try:
                 if not w.conn.poll(0.05):
                     if not w.alive:
@@ -170,8 +174,8 @@ def _run_in_worker(task: str, body: dict, on_message, stop: threading.Event) -> 
             if on_message(kind, msg) is False and not stop_sent:
                 send(w.conn, "stop")
                 stop_sent = True
-    except CoreError:  # the task's own error (the worker is fine) or a broken worker (healthy stays False)
-        raise
+    except CoreError:  # the task's own error (the worker is fine), a broken worker or one over its time
+        raise  # budget (healthy stays False: it is ended and a fresh one replaces it)
     except BaseException:  # a callback raised (e.g. Streamlit stopping the script): stop the task, then re-raise
         try:
             send(w.conn, "stop")
