@@ -261,3 +261,30 @@ def test_random_or_damaged_messages_only_ever_raise_value_error(data, flips, cut
             workers.decode(blob)
         except ValueError:
             continue
+
+
+def test_one_session_never_holds_every_slot_while_another_waits():
+    """Two slots held by A and C; A queues a second run, then B queues: the freed slot goes to B, not to A."""
+    import threading
+
+    from ui.workers.slots import TrainingSlots
+
+    slots = TrainingSlots(2)
+    never = threading.Event()
+    assert slots.acquire("a1", never, owner="A") and slots.acquire("c1", never, owner="C")
+    got: list[str] = []
+    threads = []
+    for ticket, owner in (("a2", "A"), ("b1", "B")):
+        th = threading.Thread(target=lambda t=ticket, o=owner: slots.acquire(t, never, poll_s=0.01, owner=o)
+                              and got.append(t))
+        th.start()
+        threads.append(th)
+        time.sleep(0.1)  # a2 queues first
+    slots.release("c1")
+    threads[1].join(5)
+    assert got == ["b1"], "A already holds its share of the slots while B waits"
+    slots.release("b1")
+    threads[0].join(5)
+    assert got == ["b1", "a2"]
+    solo = TrainingSlots(2)
+    assert solo.acquire("x1", never, owner="X") and solo.acquire("x2", never, owner="X")  # nobody waits: both

@@ -37,6 +37,7 @@ from lstm_core.forecast import ForecastConfig
 from lstm_core.train import TrainConfig
 from lstm_core.windows import chronological_split
 from ui import session_watch, state, teaching, workers
+from ui.workers import runner
 from ui.plots.colors import GATES_BY_CELL
 
 DIVERGE_RATIO = TrainConfig().reference_factor  # the engine's divergence factor (the job has no guard of its own)
@@ -125,6 +126,7 @@ class TrainingJob:
         self.divergence: Divergence | None = None  # when the engine's reference test fired
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self.session_id: str | None = None  # the browser session that started it (set by start_training)
         self.replay = self._new_replay(loaded)
         self.live: LiveGates | None = None  # the gates on the probe window after a recent epoch (LIVE_EVERY_S)
         self._thread = threading.Thread(target=self._run, name=f"lstm-lab-train-{self.id}", daemon=True)
@@ -231,6 +233,7 @@ class TrainingJob:
         return self.previous is not None and self.previous.data_key == self.data_key
 
     def _run(self) -> None:
+        runner.OWNER.id = self.session_id  # the training slots share themselves out by session
         try:
             fitted = workers.fit(self.values, self.config, on_epoch=self._on_epoch, on_snapshot=self._on_snapshot,
                                  on_live=self._on_live,
@@ -283,7 +286,8 @@ def start_training(loaded: state.LoadedSeries, config: ForecastConfig) -> Traini
     st.session_state[state.TRAIN_RUNS] = int(st.session_state.get(state.TRAIN_RUNS, 0)) + 1
     if job.replay is not None:
         st.session_state[state.REPLAY] = job.replay
-    session_watch.WATCH.watch(job, session_watch.current_session_id())  # a closed tab stops its run
+    job.session_id = session_watch.current_session_id()
+    session_watch.WATCH.watch(job, job.session_id)  # a closed tab stops its run
     return job.start()
 
 

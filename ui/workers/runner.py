@@ -91,6 +91,7 @@ class _Watched:
 
 
 _HELD = threading.local()  # .depth: slots this thread holds through slot() (nested runs reuse the outer one)
+OWNER = threading.local()  # .id: the session a background thread runs for (a page's own thread is known to Streamlit)
 
 
 @contextlib.contextmanager
@@ -110,7 +111,8 @@ def slot(*, stop: threading.Event | None = None, on_wait: Callable[[int], Any] |
         return
     ticket = ticket or uuid.uuid4().hex
     held = slots.current()
-    if not held.acquire(ticket, stop or threading.Event(), on_wait=on_wait):
+    owner = session_watch.current_session_id() or getattr(OWNER, "id", None)
+    if not held.acquire(ticket, stop or threading.Event(), on_wait=on_wait, owner=owner):
         yield False
         return
     _HELD.depth = 1

@@ -15,30 +15,49 @@ SIZE = max(1, (os.cpu_count() or 1) - 1)
 
 
 class TrainingSlots:
-    """At most ``size`` training runs at once; the others wait in arrival order (first come, first served).
+    """At most ``size`` training runs at once; the others wait in arrival order (first come, first served),
+    except that one session never holds more than ``share`` slots while another session waits.
 
-    Shared by every session of the server process (it holds only run ids, never data or models).
+    Shared by every session of the server process (it holds only run ids and session ids, never data or models).
     """
 
     def __init__(self, size: int) -> None:
         self.size = max(1, int(size))
+        self.share = max(1, self.size // 2)  # slots one session may hold while others wait
         self._cond = threading.Condition()
         self._queue: list[str] = []  # ids of the waiting runs, oldest first
         self._running: set[str] = set()
+        self._owner: dict[str, str | None] = {}  # ticket -> the session it runs for (None: nobody's)
+
+    def _capped(self, ticket: str) -> bool:
+        """True when ``ticket``'s session already holds its share and another session's run waits."""
+        owner = self._owner.get(ticket)
+        if owner is None:
+            return False
+        held = sum(1 for r in self._running if self._owner.get(r) == owner)
+        return held >= self.share and any(self._owner.get(q) != owner for q in self._queue)
+
+    def _next(self) -> str | None:
+        """The waiting run that gets the next free slot: the oldest one whose session is under its share."""
+        if len(self._running) >= self.size or not self._queue:
+            return None
+        return next((t for t in self._queue if not self._capped(t)), self._queue[0])
 
     def acquire(self, ticket: str, stop: threading.Event, poll_s: float = 0.1,
-                on_wait: Callable[[int], Any] | None = None) -> bool:
+                on_wait: Callable[[int], Any] | None = None, owner: str | None = None) -> bool:
         """Wait for a free slot; True once ``ticket`` holds one, False if ``stop`` was set while it waited.
 
-        ``on_wait(position)`` is called from this thread about every ``poll_s`` while it waits, outside the lock
-        (it may draw, or raise: the run then leaves the queue).
+        ``owner``: the session the run is for (see the class docstring). ``on_wait(position)`` is called from
+        this thread about every ``poll_s`` while it waits, outside the lock (it may draw, or raise: the run then
+        leaves the queue).
         """
         with self._cond:
             self._queue.append(ticket)
+            self._owner[ticket] = owner
         try:
             while True:
                 with self._cond:
-                    if self._queue[0] == ticket and len(self._running) < self.size:
+                    if self._next() == ticket:
                         self._running.add(ticket)
                         return True
                     if stop.is_set():
@@ -49,16 +68,19 @@ class TrainingSlots:
                         continue
                 on_wait(position)
                 with self._cond:
-                    if not (self._queue[0] == ticket and len(self._running) < self.size):
+                    if self._next() != ticket:
                         self._cond.wait(poll_s)
         finally:
             with self._cond:
                 self._queue.remove(ticket)
+                if ticket not in self._running:
+                    self._owner.pop(ticket, None)
                 self._cond.notify_all()
 
     def release(self, ticket: str) -> None:
         with self._cond:
             self._running.discard(ticket)
+            self._owner.pop(ticket, None)
             self._cond.notify_all()
 
     def position(self, ticket: str) -> int:
