@@ -103,7 +103,7 @@ def main() -> None:
     names = list(runs[0]["figures"])
     print(f"{'gate':<10} {'spread':>7} {'shut':>6} {'open':>6} {'blank':>6} {'replay Δ':>9}   (median over seeds)")
     for name in names:
-        def med(key):
+        def med(key, name=name):
             vals = [r["figures"][name].get(key) for r in runs]
             return statistics.median(vals) if None not in vals else None
 

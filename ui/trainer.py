@@ -37,8 +37,8 @@ from lstm_core.forecast import ForecastConfig
 from lstm_core.train import TrainConfig
 from lstm_core.windows import chronological_split
 from ui import session_watch, state, teaching, workers
-from ui.workers import runner
 from ui.plots.colors import GATES_BY_CELL
+from ui.workers import runner
 
 DIVERGE_RATIO = TrainConfig().reference_factor  # the engine's divergence factor (the job has no guard of its own)
 APP_ENSEMBLE = 1  # the app trains one network: the one whose gates the learner watches
