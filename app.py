@@ -41,6 +41,7 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("nav.learn", "views/clamp.py", "nav.clamp", ":material/lock:", "what-if-clamp", "home.blurb.clamp"),
     NavItem("nav.learn", "views/vanishing.py", "nav.vanishing", ":material/trending_down:", "vanishing-gradients", "home.blurb.vanishing"),
     NavItem("nav.learn", "views/replay.py", "nav.replay", ":material/replay:", "training-replay", "home.blurb.replay"),
+    NavItem("nav.learn", "views/explore.py", "nav.explore", ":material/travel_explore:", "explore", "home.blurb.explore"),
     NavItem("nav.learn", "views/lesson.py", "nav.lesson", ":material/school:", "guided-lesson", "home.blurb.lesson"),
     NavItem("nav.learn", "views/glossary.py", "nav.glossary", ":material/menu_book:", "terms", "home.blurb.glossary"),
     # --- Forecast --- (compare, forecast go here)
@@ -60,7 +61,7 @@ for item in PAGES:
                    default=item.path == "views/home.py")
     sections.setdefault(t(item.section), []).append(page)
 st.session_state[state.PAGES] = PAGES
-current = st.navigation(sections)
+current = st.navigation(sections, expanded=True)  # every page listed: Streamlit folds a menu of more than 12
 
 widgets.language_and_classroom()
 widgets.sync_query_params()  # after st.navigation: the menu clears the query string on a page switch

@@ -77,6 +77,7 @@ def _ours(module: str) -> str | None:
 PURE = ("ui.cell_text", "ui.cell_values", "ui.clamp_text", "ui.clamping", "ui.comparison", "ui.glossary_terms",
         "ui.legibility", "ui.lesson_text", "ui.progress", "ui.reading", "ui.recipe_text", "ui.tables", "ui.teaching",
         "ui.vanishing_text")
+PURE += ("ui.attribution", "ui.explore_drivers", "ui.explore_order", "ui.explore_select", "ui.explore_text")
 
 # (module prefix, third-party packages allowed, project prefixes allowed); the first matching rule applies.
 RULES: list[tuple[str, set[str], tuple[str, ...]]] = [

@@ -204,6 +204,25 @@ GATES_DIRECTION = "gates.direction"  # widget: "forward" | "backward"
 GATES_CURSOR = "gates.cursor"  # widget: time step marked in every panel (0-based within the window)
 GATES_UNIT = "gates.unit"  # widget: unit whose curves are shown
 
+# --- explore (views/explore.py) -------------------------------------------------------------------------
+EXPLORE_MODELS = "explore.models"  # dict {(data key, config JSON): Forecaster}: the other kinds trained here
+EXPLORE_DRIVERS = "explore.drivers"  # dict {(model key, origin, steps): ui.explore_drivers.Drivers}: small LRU
+EXPLORE_TRACE = "explore.trace"  # (model key, first, end, ui.traces.TraceView): the span "Select and match" reads
+EXPLORE_TRAIN_RUNS = "explore.train_runs"  # int: trainings of the other kinds started here (tests: views never train)
+EXPLORE_ORIGIN = "explore.origin"  # widget: series position where the attributed forecast starts
+EXPLORE_STEP = "explore.step"  # widget: step ahead whose drivers are drawn (1-based)
+EXPLORE_METHOD = "explore.method"  # widget: "ig" | "gradient"
+EXPLORE_ALL_STEPS = "explore.all_steps"  # widget: bool, also attribute every step ahead (the heatmap)
+EXPLORE_STATE = "explore.state"  # widget: "hidden" | "cell", the state units are selected by
+EXPLORE_LAYER = "explore.layer"  # widget: layer shown
+EXPLORE_DIRECTION = "explore.direction"  # widget: "forward" | "backward"
+EXPLORE_THRESHOLD = "explore.threshold"  # widget: the level at which a unit counts as on
+EXPLORE_ORDER = "explore.order"  # widget: order of the units in the heatmap (ui.explore_order.ORDERS)
+EXPLORE_BRUSH = "explore.brush"  # widget: the series chart's box selection
+EXPLORE_BRUSH_SEEN = "explore.brush_seen"  # signature of the last selection applied (each brush is applied once)
+EXPLORE_STRETCH = "explore.stretch"  # (first, end): the brushed stretch, positions in the series
+EXPLORE_MATCHING = "explore.matching"  # (first, end): the stretch "Find similar" was pressed for
+
 SourceKind = Literal["bundled", "synthetic", "upload"]
 
 
