@@ -106,6 +106,8 @@ def test_default_path_fit_button_and_downloads():
     run = _run(at)
     cfg = run.config
     assert cfg.epochs == 2 and cfg.hidden_size == 4 and run.backtest.origins == 1
+    side = "\n".join(c.value for c in at.sidebar.caption)  # the sidebar names the page's forecaster too
+    assert translate("en", "sidebar.forecaster", cell="LSTM", n=1, hidden=4) in side
     loaded = at.session_state[state.SERIES]
     # the CSV continues the monthly calendar and keeps numbers as numbers
     fcst = run.forecaster.predict(cfg.horizon)

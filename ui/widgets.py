@@ -200,6 +200,11 @@ def status_box(slot=None) -> None:
         cfg = model.config
         cell = str(getattr(cfg, "cell", "lstm"))
         box.caption(t("sidebar.model", cell=t(f"cell_kind.{cell}"), hidden=getattr(cfg, "hidden_size", "?")))
+    run = st.session_state.get(state.FORECAST_RUN)  # the Forecast page's own forecaster, when it has one here
+    if run is not None and getattr(run, "data_key", None) == loaded.key:
+        cfg = run.config
+        box.caption(t("sidebar.forecaster", cell=t(f"cell_kind.{cfg.cell}"), n=int(cfg.ensemble),
+                      hidden=int(cfg.hidden_size)))
 
 
 # --- display helpers for pages ----------------------------------------------------------------------
