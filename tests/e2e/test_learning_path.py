@@ -1,4 +1,4 @@
-"""Real browser, both languages: Home → Data (synthetic series) → Train (defaults, until done) → Gates → Inside the cell.
+"""Real browser, both languages: Home → Data (the teaching series) → Train (defaults, until done) → Gates → Inside the cell.
 
 The learner's path through the app: every page is opened from the sidebar menu, must run without an exception
 box, a missing catalog key or a browser console error, and must react to what the learner does (the Gates
@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from datasets import synthetic
 from tests.e2e import harness
+from ui import teaching
 from ui.i18n import translate
 
 LANGS = ("en", "pt-BR")
@@ -38,15 +38,14 @@ def test_home_data_train_gates_cell(session, lang):
     page.screenshot(path=str(shots / f"home-{lang}.png"), full_page=True)
     harness.assert_healthy(page, watch, f"home {lang}")
 
-    # Data: a synthetic series
+    # Data: the teaching series is already there, and the page says why
     harness.nav_to(page, "choose-data")
-    page.locator('[data-testid="stRadio"]').get_by_text(tr("data.source_synthetic"), exact=True).click()
-    harness.wait_idle(page)
     assert _plots(page) >= 1
+    assert tr("data.teaching_note")[:40] in harness.main_text(page)
     page.screenshot(path=str(shots / f"data-{lang}.png"), full_page=True)
     harness.assert_healthy(page, watch, f"data {lang}")
-    first_generator = next(iter(synthetic.GENERATORS))
-    assert tr(f"synthetic.generators.{first_generator}.label") in page.locator('[data-testid="stSidebar"]').inner_text()
+    label = tr(f"synthetic.generators.{teaching.GENERATOR}.label")
+    assert label in page.locator('[data-testid="stSidebar"]').inner_text()
 
     # Train with the defaults (the automatic settings for this series) until the run is done
     harness.nav_to(page, "train-network")
