@@ -75,8 +75,8 @@ def _ours(module: str) -> str | None:
 
 # The app's computations that figures and pages share: no streamlit, no plotly, only numbers and texts.
 PURE = ("ui.cell_text", "ui.cell_values", "ui.clamp_text", "ui.clamping", "ui.comparison", "ui.glossary_terms",
-        "ui.legibility", "ui.lesson_text", "ui.progress", "ui.reading", "ui.recipe_text", "ui.tables", "ui.teaching",
-        "ui.vanishing_text")
+        "ui.cell_diagram", "ui.legibility", "ui.lesson_text", "ui.progress", "ui.reading", "ui.recipe_text",
+        "ui.replay_text", "ui.tables", "ui.teaching", "ui.vanishing_text")
 PURE += ("ui.attribution", "ui.explore_drivers", "ui.explore_order", "ui.explore_select", "ui.explore_text")
 
 # (module prefix, third-party packages allowed, project prefixes allowed); the first matching rule applies.

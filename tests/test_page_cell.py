@@ -1,12 +1,17 @@
-"""Inside the cell (AppTest): demo and trained sources, LSTM and GRU, stepping in sync, no re-trace, languages."""
+"""Inside the cell (AppTest): demo and trained sources, LSTM and GRU, stepping in sync, no re-trace, languages, and
+the view that plays every step in the browser (its Play button, its equations at the chosen step)."""
+
+import html
+import re
 
 import pytest
 
 from lstm_core import ForecastConfig, Forecaster
 from tests.conftest import assert_no_missing_keys, open_app, visible_text
 from ui import state
+from ui.cell_text import num
 from ui.cell_values import layer_arrays, step_values
-from ui.i18n import fmt_num
+from ui.i18n import translate
 
 PAGE = "views/cell.py"
 
@@ -19,8 +24,25 @@ def step(at) -> int:
     return int(at.slider(key=state.CELL_STEP).value)
 
 
+def view(at) -> str:
+    """The HTML of the cell view (diagram, reading, equations and player), the page's one ``st.html`` block."""
+    blocks = [el.proto.body for el in at.get("html") if "data-cell-view" in el.proto.body]
+    assert len(blocks) == 1, len(blocks)
+    return blocks[0]
+
+
+def plain(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
 def equations(at) -> str:
-    return "\n".join(str(el.value) for el in at.latex)
+    """The equations as the reader sees them at the step the page opened the view on (the rendered rows)."""
+    rows = re.findall(r'<div class="cv-row">(.*?)</div></div>', view(at))
+    return "\n".join(plain(row) for row in rows)
+
+
+def reading(at) -> str:
+    return plain(re.search(r'data-role="read">(.*?)</p>', view(at)).group(1))
 
 
 def with_model(at, cell: str, counter: list | None = None):
@@ -48,7 +70,8 @@ def test_demo_lstm_steps_with_buttons_and_slider_in_sync():
     at = open_app("en", page=PAGE)
     text = visible_text(at)
     assert "untrained demo LSTM" in text
-    assert len(at.get("plotly_chart")) == 1
+    assert not at.get("plotly_chart") and 'data-act="play"' in view(at)  # the drawing and its player are one view
+    assert translate("en", "player.play") in view(at) and "⟦" not in view(at)
     assert_no_missing_keys(at)
     assert step(at) == 0
     before = equations(at)
@@ -61,7 +84,7 @@ def test_demo_lstm_steps_with_buttons_and_slider_in_sync():
     assert step(at) == 9
     at.selectbox(key=state.CELL_UNIT).set_value(3).run()
     assert not at.exception, errors(at)
-    assert "unit 3" in visible_text(at)
+    assert "unit 3" in reading(at)
 
 
 def test_demo_gru_in_portuguese():
@@ -71,7 +94,7 @@ def test_demo_gru_in_portuguese():
     text = visible_text(at)
     assert "GRU de demonstração sem treino" in text
     assert "Portão de atualização (z)" in text and "Portão de reinício (r)" in text
-    assert "n_t" in equations(at) and "{,}" in equations(at)  # decimal comma in the numbers
+    assert "nt = tanh(" in equations(at) and re.search(r"\d,\d", equations(at))  # decimal comma in the numbers
     assert_no_missing_keys(at)
 
 
@@ -92,8 +115,8 @@ def test_trained_lstm_numbers_are_the_models_and_stepping_does_not_retrace():
     values = at.session_state[state.SERIES].series.to_numpy()
     trace = fc.trace(values[-fc.config.window:])
     v = step_values(layer_arrays(fc.models[0].net, trace), 3, 2)
-    assert fmt_num(v["hidden"], 3, "en") in equations(at)
-    assert fmt_num(v["cell"], 3, "en") in equations(at)
+    assert num(v["hidden"], "en") in equations(at)
+    assert num(v["cell"], "en") in equations(at)
     assert float(trace.gate("hidden")[0, 3, 2]) == pytest.approx(v["hidden"])
     # another window is another trace
     n_calls = len(calls)
@@ -107,7 +130,7 @@ def test_trained_gru_and_the_other_kind_falls_back_to_the_demo():
     with_model(at, "gru")
     assert at.radio(key=state.CELL_KIND).value == "GRU"
     assert "Numbers from your trained GRU" in visible_text(at)
-    assert "z_t" in equations(at)
+    assert "zt = σ(" in equations(at)
     at.radio(key=state.CELL_KIND).set_value("LSTM").run()
     text = visible_text(at)
     assert "untrained demo LSTM" in text and "Your trained model is a GRU" in text
@@ -149,6 +172,7 @@ def test_two_layer_bidirectional_model_shows_any_layer_and_direction():
     assert not at.exception, errors(at)
     trace = fc.trace(loaded.series.to_numpy()[-cfg.window:])
     v = step_values(layer_arrays(fc.models[0].net, trace, 1, "backward"), 0, 0)
-    assert fmt_num(v["hidden"], 3, "en") in equations(at)
-    first_row = str(at.latex[-1].value).split("\\\\")[0]
-    assert "i_t" in first_row and "\\cdot" not in first_row.split("+")[0]  # 6 input features: W·x as one sum
+    assert num(v["hidden"], "en") in equations(at)
+    first_row = equations(at).splitlines()[0]
+    numbers = first_row.split(") = σ(", 1)[1]
+    assert first_row.startswith("it") and "·" not in numbers.split("+")[0]  # 6 input features: W·x as one sum

@@ -1,5 +1,7 @@
 """Gate figures: shapes, fixed scales, palette colours, cursor, aggregation, cell composition, saturation, size."""
 
+from urllib.parse import quote
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +16,9 @@ from ui.plots.gates import (
     gate_heatmaps,
     saturation_scatter,
     set_cursor,
+    set_unit,
     unit_curves,
+    unit_ticks,
 )
 
 
@@ -73,7 +77,11 @@ def test_heatmap_grid_shapes_scales_colours_and_labels(lang):
         np.testing.assert_allclose(z, g[name].T, rtol=1e-6, atol=1e-6)
         expected = colors.scale_for(name, 2.0)
         assert (h.zmin, h.zmax) == (expected["zmin"], expected["zmax"])
-        assert translate(lang, "plot.gates.unit") in h.hovertemplate
+        # rows are named "unit 4" / "unidade 4" (0-based, as the unit pickers and the texts), on the axis and in hover
+        assert list(h.y) == [translate(lang, "plot.gates.unit_n", n=u) for u in range(8)]
+        assert h.hovertemplate.startswith("%{y}<br>")
+        ticks = list(fig.layout["yaxis" + h.yaxis[1:]].tickvals)
+        assert ticks[0] == h.y[0] and set(ticks) <= set(h.y) and len(ticks) >= 4  # as many names as fit
         assert translate(lang, "plot.step") in h.hovertemplate
     titles = [a.text for a in fig.layout.annotations]
     assert titles[0] == translate(lang, "plot.gates.input_series")
@@ -83,24 +91,43 @@ def test_heatmap_grid_shapes_scales_colours_and_labels(lang):
     assert fig.data[0].type == "scatter" and len(fig.data[0].x) == 60
 
 
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_the_chosen_unit_is_outlined_and_named_on_every_heatmap(lang):
+    g = fake_lstm(T=30, H=32)
+    fig = set_unit(gate_heatmaps(g, np.arange(30.0), lang=lang), 5)
+    name = translate(lang, "plot.gates.unit_n", n=5)
+    outlines = [s for s in fig.layout.shapes if s.name == "unit"]
+    assert len(outlines) == len(heatmaps(fig)) == 6
+    for h in heatmaps(fig):
+        axis = fig.layout["yaxis" + h.yaxis[1:]]
+        assert name in axis.tickvals  # the text's "unit 5" is a name the reader sees on the axis
+        assert all(abs(h.y.index(t) - 5) >= 2 for t in axis.tickvals if t != name)  # no name crowds it
+    assert {(s.y0, s.y1) for s in outlines} == {(4.5, 5.5)}
+    set_unit(fig, 7)
+    assert {(s.y0, s.y1) for s in fig.layout.shapes if s.name == "unit"} == {(6.5, 7.5)}
+    assert unit_ticks([f"u{k}" for k in range(32)], 144.0) == [f"u{k}" for k in range(0, 32, 4)]
+
+
 def test_cursor_is_one_line_through_every_panel_at_the_chosen_step():
+    # the cursor is a layout image (the page's player moves images without redrawing the heatmaps), labelled
+    # with the step's own time stamp: the date, not the window index
     g = fake_lstm(T=40, H=4)
     dates = pd.date_range("2020-01-01", periods=40, freq="D")
     fig = gate_heatmaps(g, np.arange(40.0), time=dates, cursor=25)
-    lines = [s for s in fig.layout.shapes if s.type == "line"]
-    assert len(lines) == 1
-    line = lines[0]
-    assert (line.yref, line.y0, line.y1, line.xref) == ("paper", 0, 1, "x")
-    assert pd.Timestamp(line.x0) == dates[25]
+    line, label = fig.layout.images
+    assert (line.name, line.xref, line.yref, line.y, line.sizey, line.yanchor) == ("cursor", "x", "paper", 1, 1, "top")
+    assert pd.Timestamp(line.x) == dates[25] and pd.Timestamp(label.x) == dates[25]
+    assert label.name == "cursor_label" and quote("2020-01-26") in label.source
     # every x axis is tied to the first one, so the single line crosses the same column everywhere
     axes = [k for k in fig.layout.to_plotly_json() if k.startswith("xaxis")]
     targets = {fig.layout[a].matches for a in axes}
     assert len(targets - {None}) == 1 and sum(fig.layout[a].matches is None for a in axes) == 1
     assert {tuple(fig.layout[a].domain) for a in axes} == {(0.0, 1.0)}
-    # cursor out of range is clamped, None draws nothing
-    fig = gate_heatmaps(g, np.arange(40.0), cursor=999)
-    assert [s.x0 for s in fig.layout.shapes] == [39.0]
-    assert not gate_heatmaps(g, np.arange(40.0)).layout.shapes
+    # cursor out of range is clamped, None draws nothing; a step series is labelled with its own step number
+    fig = gate_heatmaps(g, np.arange(40.0), time=np.arange(500, 540), cursor=999)
+    assert [im.x for im in fig.layout.images] == [539.0, 539.0] and quote("539") in fig.layout.images[1].source
+    assert fig.layout.images[1].xanchor == "right"  # near the right edge the label goes left of the line
+    assert not gate_heatmaps(g, np.arange(40.0)).layout.images
 
 
 def test_long_windows_and_many_units_are_averaged_to_screen_resolution():
@@ -129,7 +156,7 @@ def test_unit_curves_split_gates_and_states():
         np.testing.assert_allclose(tr.y, g[name][:, 4], rtol=1e-6, atol=1e-6)
         assert tr.line.color == colors.gate_color(name)
     assert list(fig.layout.yaxis2.range) == [-0.03, 1.03]  # sigmoid gates on their 0..1 scale
-    assert len([s for s in fig.layout.shapes if s.type == "line"]) == 1
+    assert [im.name for im in fig.layout.images] == ["cursor"] and fig.layout.images[0].x == 10.0
     with pytest.raises(ValueError):
         unit_curves(g, np.arange(50.0), unit=6)
 
@@ -222,11 +249,11 @@ def test_set_cursor_keeps_one_cursor_and_is_cheap():
     t0 = _time.perf_counter()
     set_cursor(fig, dates, 400)
     elapsed = _time.perf_counter() - t0
-    cursors = [s for s in fig.layout.shapes if s.name == "cursor"]
-    assert len(cursors) == 1 and pd.Timestamp(cursors[0].x0) == dates[400]
+    cursors = [im for im in fig.layout.images if im.name == "cursor"]
+    assert len(cursors) == 1 and pd.Timestamp(cursors[0].x) == dates[400]
     assert elapsed < 0.05, elapsed
     sat = saturation_scatter(g)  # its diagonal guide line is not a cursor and must survive
     fig2 = unit_curves(g, np.arange(500.0), unit=0, cursor=3)
     set_cursor(fig2, None, None)
-    assert not [s for s in fig2.layout.shapes if s.name == "cursor"]
+    assert not [im for im in fig2.layout.images if im.name == "cursor"]
     assert len(sat.layout.shapes) == 1

@@ -129,16 +129,16 @@ def test_set_cursor_moves_the_one_cursor_line_of_a_cached_heatmap_grid():
     gates = {"forget": rng.random((30, 4)), "hidden": np.tanh(rng.normal(size=(30, 4)))}
     days = pd.date_range("2020-01-01", periods=30, freq="D").to_numpy()
     grid = gate_heatmaps(gates, rng.normal(size=30), time=days)
-    assert not [s for s in grid.layout.shapes if s.name == "cursor"]
+    assert not [im for im in grid.layout.images if im.name == "cursor"]
     set_cursor(grid, days, 5)
     set_cursor(grid, days, 7)
-    cursors = [s for s in grid.layout.shapes if s.name == "cursor"]
-    assert len(cursors) == 1 and str(cursors[0].x0).startswith("2020-01-08")
+    cursors = [im for im in grid.layout.images if im.name == "cursor"]
+    assert len(cursors) == 1 and str(cursors[0].x).startswith("2020-01-08")
     steps = gate_heatmaps(gates, rng.normal(size=30), cursor=2)
     set_cursor(steps, None, 9)
-    assert [s.x0 for s in steps.layout.shapes if s.name == "cursor"] == [9.0]
+    assert [im.x for im in steps.layout.images if im.name == "cursor"] == [9.0]
     set_cursor(steps, None, None)
-    assert not [s for s in steps.layout.shapes if s.name == "cursor"]
+    assert not [im for im in steps.layout.images if im.name == "cursor"]
 
 
 def test_job_on_a_too_short_series_fails_with_a_translatable_error():

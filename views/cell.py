@@ -3,7 +3,9 @@
 Numbers come from the trained model (member 0 of the forecaster, on a window of the current series, scaled
 as in training) when its kind matches the chosen one; otherwise from a small untrained demo network (seeded,
 see ``ui.cell_values.DEMO_*``) on the last points of the series, labelled as such. The trace is computed once
-per (model, window, layer, direction) and cached; stepping, the unit picker and the drawing live in a fragment.
+per (model, window, layer, direction) and cached; the unit picker, the step buttons and the view live in a
+fragment. The view (``ui.components.cell_view``: diagram, reading and equations, linked term by term) holds every
+step of the window and plays them in the browser; the buttons and the slider pick the step it starts from.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import streamlit as st
 
 from lstm_core import CoreError
 from ui import state, widgets
-from ui.cell_text import aligned, cell_reading, latex_equations, latex_numbers
 from ui.cell_values import (
     DEMO_HIDDEN,
     DEMO_SEED,
@@ -21,10 +22,9 @@ from ui.cell_values import (
     demo_arrays,
     demo_input,
     member_arrays,
-    step_values,
 )
+from ui.components.cell_view import cell_view
 from ui.i18n import current_lang, t, translate
-from ui.plots.cell import cell_figure
 from ui.reading import time_label
 
 GATES = {"LSTM": ("forget", "input", "candidate", "output", "cell_state", "hidden_state"),
@@ -96,13 +96,18 @@ def point_label(k: int) -> str:
     return time_label(loaded.series.index[k]) if 0 <= k < loaded.n else str(k)
 
 
+def step_text(k: int, T: int, offset: int) -> str:
+    """What step ``k`` of a ``T``-step window starting at series point ``offset`` is: its number and its point."""
+    return t("cell.step_of", t=k, last=T - 1, when=point_label(offset + k))
+
+
 def _move(delta: int, T: int) -> None:
     st.session_state[state.CELL_STEP] = int(min(max(st.session_state.get(state.CELL_STEP, 0) + delta, 0), T - 1))
 
 
 @st.fragment
 def stepper(arrs: dict, offset: int) -> None:
-    """Unit picker, step buttons + slider (one session key), the drawing, the equations: view-only reruns."""
+    """Unit picker, step buttons + slider (one session key) and the view from that step: view-only reruns."""
     T, H = arrs["gates"]["hidden"].shape
     if st.session_state.get(state.CELL_STEP, 0) > T - 1:
         st.session_state[state.CELL_STEP] = T - 1
@@ -111,7 +116,8 @@ def stepper(arrs: dict, offset: int) -> None:
     state.init(state.CELL_STEP, 0)
     state.init(state.CELL_UNIT, 0)
     c1, c2, c3, c4 = st.columns([1.4, 1.3, 1.3, 4], vertical_alignment="bottom")
-    unit = c1.selectbox(t("cell.unit"), list(range(H)), key=state.CELL_UNIT)
+    unit = c1.selectbox(t("cell.unit"), list(range(H)), key=state.CELL_UNIT,
+                        format_func=lambda u: translate(lang, "cell.unit_n", n=u))
     c2.button(t("cell.prev"), icon=":material/chevron_left:", on_click=_move, args=(-1, T), key="cell.prev_btn",
               disabled=st.session_state[state.CELL_STEP] <= 0, width="stretch")
     c3.button(t("cell.next"), icon=":material/chevron_right:", on_click=_move, args=(1, T), key="cell.next_btn",
@@ -119,16 +125,9 @@ def stepper(arrs: dict, offset: int) -> None:
     step = c4.slider(t("cell.step"), min_value=0, max_value=max(T - 1, 1), key=state.CELL_STEP,
                      disabled=T == 1)
     step = min(int(step), T - 1)
-    st.caption(t("cell.step_of", t=step, last=T - 1, when=point_label(offset + step)))
-    v = step_values(arrs, step, int(unit))
-    widgets.show_figure(cell_figure(v, lang), key="cell.figure")
-    st.markdown(cell_reading(v, lang))
-    st.subheader(t("cell.equations"))
-    st.caption(t("cell.symbols"))
-    st.latex(aligned(latex_equations(v["kind"])))
-    st.caption(t("cell.numbers", unit=unit, t=step))
-    st.latex(aligned(latex_numbers(v, arrs, lang)))
-    st.caption(t("cell.weights_note"))
+    st.caption(step_text(step, T, offset))
+    st.html(cell_view("cell.view", arrs, int(unit), step, [step_text(k, T, offset) for k in range(T)], lang),
+            unsafe_allow_javascript=True)
 
 
 if arrs is not None:

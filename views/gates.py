@@ -12,12 +12,26 @@ import numpy as np
 import streamlit as st
 
 from lstm_core.errors import CoreError
-from ui import state, traces, trainer, training_panel, widgets
+from ui import state, teaching, traces, trainer, training_panel, widgets
 from ui.cell_values import saturation_fractions
+from ui.components.chart_player import AnimatedChart, chart_player
 from ui.i18n import current_lang, fmt_num, t, translate
 from ui.plots import colors
-from ui.plots.gates import cell_composition, gate_heatmaps, saturation_scatter, set_cursor, unit_curves
+from ui.plots.gates import (
+    cell_composition,
+    cursor_frame,
+    cursor_moves,
+    cursor_steps,
+    gate_heatmaps,
+    saturation_scatter,
+    set_cursor,
+    set_unit,
+    unit_curves,
+)
 from ui.reading import gate_reading, time_label
+
+SPEEDS = (2, 5, 10, 20, 30)  # steps per second the player offers
+SPEED = 10  # and starts with
 
 lang = current_lang()
 
@@ -61,10 +75,9 @@ def _label(k: int) -> str:
     return time_label(index[min(max(k, 0), n - 1)])
 
 
-default_len = min(n, max(4 * cfg.window, 48))
 s0, e0 = st.session_state.get(state.GATES_WINDOW, (-1, -1))
 if not (0 <= s0 < e0 <= n):
-    st.session_state[state.GATES_WINDOW] = (n - default_len, n)
+    st.session_state[state.GATES_WINDOW] = teaching.gates_window(n, cfg.window)
 start, end = st.slider(t("gates.window"), min_value=0, max_value=n, key=state.GATES_WINDOW,
                        help=t("gates.window_help"))
 if end - start < 2:
@@ -77,6 +90,11 @@ try:
 except CoreError as exc:
     widgets.show_error(exc)
     widgets.stop_page()
+
+
+def cursor_text(k: int) -> str:
+    """What the cursor at step ``k`` of the window stands on: its time stamp and the series' value there."""
+    return t("gates.cursor_caption", step=_label(start + k), value=fmt_num(float(view.values[k]), 3, lang))
 
 
 # --- the view (a fragment: cursor, unit, layer and direction changes redraw only this part) ----------
@@ -95,13 +113,13 @@ def gate_view() -> None:
                              format_func=widgets.labeler("gates.dir.", lang), help=t("gates.direction_help"))
     if not 0 <= st.session_state.get(state.GATES_UNIT, -1) < H:
         st.session_state[state.GATES_UNIT] = 0
-    unit = next(cols).selectbox(t("gates.unit"), list(range(H)), key=state.GATES_UNIT, help=t("gates.unit_help"))
+    unit = next(cols).selectbox(t("gates.unit"), list(range(H)), key=state.GATES_UNIT, help=t("gates.unit_help"),
+                                format_func=lambda u: translate(lang, "plot.gates.unit_n", n=u))
     if not 0 <= st.session_state.get(state.GATES_CURSOR, -1) < T:
         st.session_state[state.GATES_CURSOR] = T - 1
-    cursor = next(cols).slider(t("gates.cursor"), min_value=0, max_value=T - 1, key=state.GATES_CURSOR,
-                       help=t("gates.cursor_help"))
-    st.caption(t("gates.cursor_caption", step=_label(start + cursor),
-                 value=fmt_num(float(view.values[cursor]), 3, lang)))
+    cursor = next(cols).select_slider(t("gates.cursor"), options=list(range(T)), key=state.GATES_CURSOR,
+                                      format_func=lambda k: _label(start + k), help=t("gates.cursor_help"))
+    st.caption(cursor_text(cursor))
     gates = {name: view.gates[(layer, direction, name)] for name in view.names}
     if layer > 0:
         st.caption(t("gates.upper_layer", below=layer))
@@ -114,25 +132,34 @@ def gate_view() -> None:
     if fig_key not in figs:
         figs.clear()
         figs[fig_key] = gate_heatmaps(gates, view.values, time=view.index, c_range=view.c_range, lang=lang)
-    widgets.show_figure(set_cursor(figs[fig_key], view.index, cursor), key="gates.heatmaps")
+    fig = set_unit(set_cursor(figs[fig_key], view.index, cursor), unit)
+    curves = unit_curves(gates, view.values, unit, time=view.index, cursor=cursor, lang=lang)
+    parts = None
+    if cfg.cell == "lstm":
+        parts = cell_composition(gates["forget"], gates["input"], gates["candidate"], gates["cell"], unit,
+                                 time=view.index, cursor=cursor, lang=lang)
+    # the player sweeps the cursor of the three figures in the browser, through the heatmaps' columns
+    steps = cursor_steps(T)
+    moving = [("gates.heatmaps", fig), ("gates.unit_curves", curves)] + ([("gates.composition", parts)] if parts else [])
+    st.html(chart_player("gates.player", [AnimatedChart(key, moves=cursor_moves(f, view.index, steps)) for key, f in moving],
+                         [cursor_text(int(k)) for k in steps], cursor_frame(T, cursor),
+                         speeds=SPEEDS, speed=SPEED, unit="step", lang=lang), unsafe_allow_javascript=True)
+    widgets.show_figure(fig, key="gates.heatmaps")
     with st.container(border=True):
         st.markdown(f"**{t('gates.read.title')}**")
-        st.markdown("\n".join(f"- {line}" for line in gate_reading(gates, unit, cursor, cfg.cell, _label(start + cursor), lang)))
+        st.markdown("\n".join(f"- {line}" for line in gate_reading(gates, unit, cursor, cfg.cell, _label(start + cursor),
+                                                                    lang, values=view.values)))
 
     left, right = st.columns(2)
     with left:
         st.subheader(t("gates.unit_title", unit=unit))
-        widgets.show_figure(unit_curves(gates, view.values, unit, time=view.index, cursor=cursor, lang=lang),
-                            key="gates.unit_curves")
+        widgets.show_figure(curves, key="gates.unit_curves")
     with right:
-        if cfg.cell == "lstm":
-            st.subheader(t("gates.composition_title"))
-            widgets.show_figure(cell_composition(gates["forget"], gates["input"], gates["candidate"],
-                                                 gates["cell"], unit, time=view.index, cursor=cursor, lang=lang),
-                                key="gates.composition")
+        st.subheader(t("gates.composition_title"))
+        if parts is not None:
+            widgets.show_figure(parts, key="gates.composition")
             st.caption(t("gates.composition_help"))
         else:
-            st.subheader(t("gates.composition_title"))
             st.info(t(f"gates.no_cell.{cfg.cell}"), icon=":material/info:")
     sig = {name: z for name, z in gates.items() if name in colors.SIGMOID_GATES}
     st.subheader(t("gates.saturation_title"))

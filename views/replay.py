@@ -1,20 +1,31 @@
 """Training replay: how the gates on one fixed probe window changed while the network learned.
 
-Reads the snapshots the Train page records (``state.ReplayBuffer``: gates on the probe window every few
-epochs). An epoch slider, inside a fragment, picks a snapshot: nothing is trained or recomputed here, the
-figures are drawn from stored arrays with fixed colour scales so that frames compare.
+Reads the snapshots the Train page records (``state.ReplayBuffer``: gates on the probe window before training,
+epoch 0, then every few epochs). An epoch slider, inside a fragment, picks a snapshot: nothing is trained or
+recomputed here, the figures are drawn from stored arrays with fixed colour scales so that frames compare. The
+player above the figures replays every snapshot in the browser (``ui.components.chart_player``), without a rerun.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from ui import state, widgets
-from ui.cell_values import HIGH
-from ui.i18n import fmt_num, t
-from ui.plots.gates import gate_heatmaps, saturation_scatter
-from ui.plots.replay import fixed_cell_range, gate_means_over_epochs, loss_with_marker
+from ui.components.chart_player import AnimatedChart, chart_player
+from ui.i18n import t
+from ui.plots.replay import (
+    fixed_cell_range,
+    frame_names,
+    gate_means_over_epochs,
+    loss_with_marker,
+    marker_moves,
+    replay_heatmaps,
+    replay_saturation,
+)
+from ui.replay_text import frame_label, reading, scale_text
+
+SPEEDS = (0.5, 1, 2, 4)  # snapshots per second the player offers (a frame redraws every heatmap: ~5 per second at most)
+SPEED = 2  # and starts with
 
 lang = st.session_state.get(state.LANG, "en")
 classroom = state.is_classroom()
@@ -70,7 +81,7 @@ def loss_points() -> tuple[list[int], list[float], list]:
 
 @st.fragment
 def replay_view() -> None:
-    """The epoch slider and everything it drives (drawn from stored snapshots only)."""
+    """The epoch slider, the player and everything they drive (drawn from stored snapshots only)."""
     epochs = [s.epoch for s in snaps]
     if st.session_state.get(state.REPLAY_EPOCH) not in epochs:  # a new run: its epochs differ
         st.session_state.pop(state.REPLAY_EPOCH, None)
@@ -82,25 +93,29 @@ def replay_view() -> None:
     frames = [{n: s.gates[(layer, direction, n)] for n in buf.gate_names} for s in snaps]
     c_range = fixed_cell_range([f["cell"] for f in frames if "cell" in f])
     ep, tr, va = loss_points()
-    widgets.show_figure(loss_with_marker(ep, tr, va, epoch, lang=lang))
-    loss_text = fmt_num(snap.train_loss, 4)
-    if "forget" in gates:
-        share0 = float(np.mean(np.asarray(frames[0]["forget"]) > HIGH))
-        share = float(np.mean(np.asarray(gates["forget"]) > HIGH))
-        st.markdown(t("replay.read.forget", epoch=epoch, loss=loss_text, first=snaps[0].epoch,
-                      share0=fmt_num(100 * share0, 0), share=fmt_num(100 * share, 0),
-                      mean0=fmt_num(float(np.mean(frames[0]["forget"])), 2),
-                      mean=fmt_num(float(np.mean(gates["forget"])), 2)))
-    else:
-        st.markdown(t("replay.read.loss", epoch=epoch, loss=loss_text))
-    widgets.show_figure(gate_heatmaps(gates, buf.probe_values, time=buf.probe_index, c_range=c_range, lang=lang))
-    st.caption(t("replay.scale_note", c=fmt_num(c_range, 0)))
-    if any(n in gates for n in ("input", "forget", "output", "reset", "update")):
+    loss_fig = loss_with_marker(ep, tr, va, epoch, lang=lang, marks=epochs)
+    heat_fig = replay_heatmaps(frames, k, buf.probe_values, time=buf.probe_index, c_range=c_range, lang=lang)
+    sigmoid = any(n in gates for n in ("input", "forget", "output", "reset", "update"))
+    names = frame_names(len(snaps))
+    charts = [AnimatedChart("replay.heatmaps", frames=names, redraw=True),
+              AnimatedChart("replay.loss", moves=marker_moves(loss_fig, epochs, lang))]
+    if sigmoid:
+        sat_fig = replay_saturation(frames, k, lang=lang)
+        means_fig = gate_means_over_epochs(epochs, frames, epoch, lang=lang)
+        charts += [AnimatedChart("replay.saturation", frames=names),
+                   AnimatedChart("replay.means", moves=marker_moves(means_fig, epochs, lang))]
+    st.markdown(reading(snap, gates, frames[0], snaps[0].epoch, lang))
+    st.html(chart_player("replay.player", charts, [frame_label(s, lang) for s in snaps], k, speeds=SPEEDS, speed=SPEED,
+                         unit="epoch", lang=lang), unsafe_allow_javascript=True)
+    widgets.show_figure(loss_fig, key="replay.loss")
+    widgets.show_figure(heat_fig, key="replay.heatmaps")
+    st.caption(scale_text(c_range, lang))
+    if sigmoid:
         a, b = st.columns(2)
         with a:
-            widgets.show_figure(saturation_scatter(gates, lang=lang))
+            widgets.show_figure(sat_fig, key="replay.saturation")
         with b:
-            widgets.show_figure(gate_means_over_epochs(epochs, frames, epoch, lang=lang))
+            widgets.show_figure(means_fig, key="replay.means")
         st.caption(t("replay.saturation_note"))
 
 

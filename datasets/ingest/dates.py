@@ -265,6 +265,9 @@ def outside_calendar(parsed: ParsedDates, column: str) -> DataWarning | None:
     first, last = present.min(), present.max()
     if first.year >= budgets.FIRST_YEAR and last.year <= budgets.LAST_YEAR:
         return None
+    def day(ts) -> str:  # not ts.date(): Python's dates stop at year 1, pandas' second-resolution ones do not
+        return f"{ts.year:04d}-{ts.month:02d}-{ts.day:02d}"
+
     return DataWarning("warnings.data.dates_out_of_range", {
-        "column": column, "first": first.date().isoformat(), "last": last.date().isoformat(),
+        "column": column, "first": day(first), "last": day(last),
         "min": budgets.FIRST_YEAR, "max": budgets.LAST_YEAR})

@@ -11,6 +11,12 @@ one sequence of it, ``(T, H)`` (``ui.cell_values.layer_gates`` picks one sample,
 Size: heatmaps are sent as float32 typed arrays and long windows are averaged to at most
 ``MAX_STEPS`` columns and ``MAX_UNITS`` rows (screen resolution), so a 64-unit × 500-step LSTM view stays well
 under 2 MB of JSON.
+
+Units and cursor: every heatmap row is named ("unit 4", 0-based like the unit pickers and the texts), on the
+axis and in the hover; :func:`unit_ticks` picks which names fit on the axis and :func:`set_unit` outlines the
+chosen unit's row and always names it. The time cursor is one dotted line through every panel labelled with the
+step's own time stamp (``ui.reading.time_label``: a date where the series has dates); :func:`set_cursor` moves it
+on a cached figure, and :func:`cursor_moves` gives the page's player what moves it in the browser.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from plotly.subplots import make_subplots
 from ui.cell_values import HIGH, LOW, cell_parts, saturation_fractions
 from ui.i18n import translate
 from ui.plots import colors
+from ui.plots import cursor as cursor_images
 from ui.plots.series import base_layout, is_time_axis, line_trace, localize, x_values
 
 MAX_STEPS = 400  # heatmap columns at most: more steps are averaged in contiguous buckets
@@ -66,6 +73,20 @@ class Grid:
         """Row labels: ``"7"`` for one unit, ``"8–11"`` for a group."""
         return [str(s) if n == 1 else f"{s}–{s + n - 1}" for s, n in zip(self.u_start, self.u_size)]
 
+    def unit_names(self, lang: str) -> list[str]:
+        """Row names as a reader sees them: ``"unit 7"`` (``"unidade 7"``), ``"units 8–11"`` for a group."""
+        return [translate(lang, "plot.gates.unit_n", n=int(s)) if n == 1 else
+                translate(lang, "plot.gates.units_n", first=int(s), last=int(s + n - 1))
+                for s, n in zip(self.u_start, self.u_size)]
+
+    def row_of(self, unit: int) -> int:
+        """The row that draws ``unit`` (its group's row when units are averaged)."""
+        return int(np.clip(np.searchsorted(self.u_start, unit, side="right") - 1, 0, len(self.u_start) - 1))
+
+    def column_of(self, step: int) -> int:
+        """The column that draws step ``step`` (its bucket's column when steps are averaged)."""
+        return int(np.clip(np.searchsorted(self.t_start, step, side="right") - 1, 0, len(self.t_start) - 1))
+
 
 def aggregate(z: np.ndarray, max_steps: int = MAX_STEPS, max_units: int = MAX_UNITS) -> Grid:
     """Average a ``(T, H)`` array into at most ``max_steps`` × ``max_units`` buckets, transposed to units × time.
@@ -88,27 +109,17 @@ def time_axis_label(x: np.ndarray, lang: str) -> str:
     return translate(lang, "plot.time" if is_time_axis(x) else "plot.step")
 
 
-def _cursor_shape(fig: go.Figure, x: np.ndarray, cursor: int | None) -> None:
-    """One vertical line at step ``cursor``, through every panel (x axes are shared, so one shape suffices)."""
-    if cursor is None:
-        return
-    k = int(np.clip(cursor, 0, len(x) - 1))
-    value = x[k]
-    if is_time_axis(x):
-        value = str(np.datetime_as_string(value, unit="s"))
-    else:
-        value = float(value)
-    fig.add_shape(
-        type="line",
-        xref="x",
-        yref="paper",
-        x0=value,
-        x1=value,
-        y0=0,
-        y1=1,
-        line={"color": colors.CURSOR, "width": 2, "dash": "dot"},
-        name="cursor",
-    )
+def _cursor(fig: go.Figure, x: np.ndarray, cursor: int | None, labelled: bool = False, plot_px: float = 400.0) -> None:
+    """The time cursor of a figure built here (``ui.plots.cursor``): a dotted line through every panel at step
+    ``cursor``, labelled with the step's time stamp on a heatmap grid; the figure keeps its steps for moving it."""
+    meta = dict(fig.layout.meta or {})
+    meta.update({"cursor_steps": int(len(x)), "labelled_cursor": bool(labelled), "cursor_px": float(plot_px)})
+    fig.layout.meta = meta
+    cursor_images.add_cursor(fig, x, cursor, labelled=labelled, plot_px=plot_px)
+
+
+def _cursor_x(fig: go.Figure, time: Sequence | np.ndarray | None) -> np.ndarray:
+    return np.arange(int((fig.layout.meta or {}).get("cursor_steps", 1))) if time is None else np.asarray(time)
 
 
 def set_cursor(fig: go.Figure, time: Sequence | np.ndarray | None, cursor: int | None) -> go.Figure:
@@ -118,10 +129,63 @@ def set_cursor(fig: go.Figure, time: Sequence | np.ndarray | None, cursor: int |
     and window) and only move the cursor, which costs about a millisecond. ``time``: the x values the figure
     was built with, or None when it was built with steps 0..T-1.
     """
-    fig.layout.shapes = [s for s in fig.layout.shapes if s.name != "cursor"]
-    if cursor is not None:
-        x = np.arange(int(cursor) + 1) if time is None else np.asarray(time)
-        _cursor_shape(fig, x, cursor)
+    return cursor_images.set_cursor(fig, _cursor_x(fig, time), cursor)
+
+
+def cursor_steps(T: int, max_steps: int = MAX_STEPS) -> np.ndarray:
+    """The steps a heatmap grid's cursor stops at when it sweeps: every step, or each averaged column's middle."""
+    t_start, t_size = _buckets(int(T), max_steps)
+    return t_start + t_size // 2
+
+
+def cursor_frame(T: int, step: int, max_steps: int = MAX_STEPS) -> int:
+    """Which of the :func:`cursor_steps` stands on (the column drawing) step ``step``."""
+    t_start, _ = _buckets(int(T), max_steps)
+    return int(np.clip(np.searchsorted(t_start, step, side="right") - 1, 0, len(t_start) - 1))
+
+
+def cursor_moves(fig: go.Figure, time: Sequence | np.ndarray | None, steps: Sequence[int]) -> list[dict]:
+    """For each of ``steps``, the ``Plotly.relayout`` update that moves the cursor of ``fig`` (a figure built here,
+    with its cursor drawn) there: what the page's player sends to plotly.js in the browser, frame by frame."""
+    return cursor_images.cursor_moves(fig, _cursor_x(fig, time), steps)
+
+
+# --- unit names on the heatmaps' rows --------------------------------------------------------------------
+UNIT = "unit"  # name of the outline shapes of the chosen unit's row
+LABEL_PX = 18  # px a row name needs on the axis (room for classroom mode's larger type)
+
+
+def unit_ticks(names: Sequence[str], panel_px: float, chosen: int | None = None) -> list[str]:
+    """The row names that fit on a panel ``panel_px`` tall: every row when they fit, else every k-th row, and
+    the ``chosen`` row always (its neighbours that would touch it left out)."""
+    n = len(names)
+    if n == 0:
+        return []
+    every = max(1, int(np.ceil(n * LABEL_PX / max(panel_px, 1.0))))
+    rows = set(range(0, n, every))
+    if chosen is not None and 0 <= chosen < n:
+        rows = {r for r in rows if abs(r - chosen) >= every} | {chosen}
+    return [names[r] for r in sorted(rows)]
+
+
+def set_unit(fig: go.Figure, unit: int | None) -> go.Figure:
+    """Outline the row of ``unit`` in every heatmap of a grid built here and name it on the axis (None: no
+    outline), in place; ``fig``. As cheap as :func:`set_cursor`, for a cached figure."""
+    fig.layout.shapes = [s for s in fig.layout.shapes if s.name != UNIT]
+    meta = fig.layout.meta or {}
+    for tr in fig.data:
+        if tr.type != "heatmap":
+            continue
+        axis = fig.layout["yaxis" + tr.yaxis[1:]]
+        names = list(tr.y)
+        row = None
+        if unit is not None:
+            starts = meta.get("unit_starts") or list(range(len(names)))
+            row = int(np.clip(np.searchsorted(np.asarray(starts), unit, side="right") - 1, 0, len(names) - 1))
+            fig.add_shape(type="rect", xref=f"{tr.xaxis} domain", yref=tr.yaxis, x0=0, x1=1, y0=row - 0.5,
+                          y1=row + 0.5, line={"color": cursor_images.COLOR, "width": 1.5}, fillcolor="rgba(0,0,0,0)",
+                          name=UNIT, layer="above")
+        axis.tickvals = unit_ticks(names, meta.get("panel_px", 100.0), row)
     return fig
 
 
@@ -150,6 +214,7 @@ def gate_heatmaps(
     *,
     time: Sequence | np.ndarray | None = None,
     cursor: int | None = None,
+    unit: int | None = None,
     c_range: float = 1.0,
     lang: str = "en",
     max_steps: int = MAX_STEPS,
@@ -159,10 +224,12 @@ def gate_heatmaps(
     """The input series on top, then one units × time heatmap per gate/state, on one shared time axis.
 
     ``gates``: ``{name: (T, H)}`` in display order (e.g. ``colors.LSTM_GATES``); ``x_input``: (T,) the series the
-    network read; ``cursor``: a step index marked by one vertical line through every panel; ``c_range``: the
-    fixed half-range of the cell-state scale (``colors.cell_range`` of the model's trace, computed once).
-    Scales are fixed (sigmoid gates 0..1, candidate/hidden ±1, cell ±c_range) so colours mean the same thing
-    on every redraw. Long windows or many units are averaged down to ``max_steps`` × ``max_units``.
+    network read; ``cursor``: a step index marked by a vertical line through every panel, labelled with its time
+    stamp; ``unit``: a unit whose row is outlined and named; ``c_range``: the fixed half-range of the cell-state
+    scale (``colors.cell_range`` of the model's trace, computed once). Scales are fixed (sigmoid gates 0..1,
+    candidate/hidden ±1, cell ±c_range) so colours mean the same thing on every redraw. Long windows or many
+    units are averaged down to ``max_steps`` × ``max_units``. The page's player sweeps the cursor through
+    :func:`cursor_steps` with :func:`cursor_moves`.
     """
     names = list(gates)
     if not names:
@@ -180,9 +247,11 @@ def gate_heatmaps(
         subplot_titles=titles,
     )
     fig.add_trace(_input_trace(x, x_input, lang), row=1, col=1)
-    unit_lbl = translate(lang, "plot.gates.unit")
+    height = 110 + panel_height * len(names)
     value_lbl = translate(lang, "plot.value")
     time_lbl = time_axis_label(x, lang)
+    starts: list[int] = []
+    panel_px = 100.0
     for r, name in enumerate(names, start=2):
         z = np.asarray(gates[name])
         if z.shape[0] != T:
@@ -191,15 +260,18 @@ def gate_heatmaps(
         note = translate(lang, "plot.gates.averaged") if grid.aggregated else ""
         yaxis = fig.layout[f"yaxis{r}"]
         lo, hi = yaxis.domain
+        panel_px = (hi - lo) * (height - 80)
+        row_names = grid.unit_names(lang)
+        starts = [int(u) for u in grid.u_start]
         fig.add_trace(
             go.Heatmap(
                 z=grid.z,
                 x=x[grid.t_center],
-                y=grid.unit_labels(),
+                y=row_names,
                 **colors.scale_for(name, c_range),
                 colorbar={"y": (lo + hi) / 2, "len": (hi - lo) * 1.02, "thickness": 9, "x": 1.005, "xpad": 4},
                 hovertemplate=(
-                    f"{unit_lbl} %{{y}}<br>{time_lbl} %{{x}}<br>{value_lbl} %{{z:.3f}}{note}"
+                    f"%{{y}}<br>{time_lbl} %{{x}}<br>{value_lbl} %{{z:.3f}}{note}"
                     f"<extra>{gate_label(name, lang)}</extra>"
                 ),
                 name=name,
@@ -207,15 +279,29 @@ def gate_heatmaps(
             row=r,
             col=1,
         )
-        fig.update_yaxes(title_text=unit_lbl, showticklabels=grid.z.shape[0] <= 16, row=r, col=1)
+        fig.update_yaxes(tickmode="array", tickvals=unit_ticks(row_names, panel_px), row=r, col=1)
     for k, name in enumerate(names, start=1):
         # colour each panel title with its gate colour (annotation 0 is the input series)
         fig.layout.annotations[k].font.color = colors.gate_color(name)
+    _headroom(fig, x_input)
     fig.update_xaxes(title_text=time_lbl, row=rows, col=1)
-    _cursor_shape(fig, x, cursor)
+    fig.layout.meta = {"unit_starts": starts, "panel_px": panel_px}
+    _cursor(fig, x, cursor, labelled=True, plot_px=height - 80)
     localize(fig, lang, is_time_axis(x))
-    fig.update_layout(**base_layout(110 + panel_height * len(names), showlegend=False))
+    fig.update_layout(**base_layout(height, showlegend=False))
+    set_unit(fig, unit)
     return fig
+
+
+def _headroom(fig: go.Figure, x_input: np.ndarray) -> None:
+    """Room above the input series in the top panel, where the cursor's time stamp is written."""
+    y = np.asarray(x_input, dtype=np.float64)
+    y = y[np.isfinite(y)]
+    if not y.size:
+        return
+    lo, hi = float(y.min()), float(y.max())
+    span = hi - lo if hi > lo else max(abs(hi), 1.0)
+    fig.update_yaxes(range=[lo - 0.08 * span, hi + 0.45 * span], row=1, col=1)
 
 
 # --- (b) one unit's curves --------------------------------------------------------------------------
@@ -256,7 +342,7 @@ def unit_curves(
         if kind == "sig":
             fig.update_yaxes(range=[-0.03, 1.03], row=r, col=1)
     fig.update_xaxes(title_text=time_axis_label(x, lang), row=len(panels), col=1)
-    _cursor_shape(fig, x, cursor)
+    _cursor(fig, x, cursor)
     localize(fig, lang, is_time_axis(x))
     fig.update_layout(**base_layout(
         170 * len(panels) + 60, hovermode="x unified", legend={"orientation": "h", "y": -0.12}
@@ -296,7 +382,7 @@ def cell_composition(
         fig.add_trace(line_trace(x, y, name=translate(lang, f"plot.gates.{key}"), color=color, width=width,
                                  dash=dash, hovertemplate="%{y:.3f}", float32=True))
     fig.add_hline(y=0, line={"color": colors.CURSOR, "width": 1})
-    _cursor_shape(fig, x, cursor)
+    _cursor(fig, x, cursor)
     localize(fig, lang, is_time_axis(x))
     fig.update_layout(**base_layout(
         340,

@@ -1,13 +1,17 @@
-"""Cell drawing: the numbers on every wire are the trace's, the equations hold, the layout and palette are fixed."""
+"""Cell drawing: the numbers on every wire are the trace's, the equations hold, the layout and palette are fixed, and
+every term of the diagram is a term of the equations (so pointing at one always lights the other)."""
+
+import re
 
 import numpy as np
 import pytest
 
 from lstm_core import GRU, LSTM
+from ui.cell_diagram import diagram, gru_diagram, lstm_diagram
+from ui.cell_text import equation_rows, num
 from ui.cell_values import demo_input, layer_arrays, step_values
-from ui.i18n import fmt_num
+from ui.components.cell_view import step_data
 from ui.plots import colors
-from ui.plots.cell import cell_figure, gru_cell_figure, lstm_cell_figure
 
 LSTM_VALUES = {"c_prev", "kept", "cell", "forget", "input", "candidate", "written", "output", "tanh_c", "hidden",
                "h_prev", "x"}
@@ -26,9 +30,8 @@ def run(kind, T=7, H=4, seed=3, **kw):
     return net, trace
 
 
-def named(fig, prefix):
-    return {el.name.split(":", 1)[1]: el for el in (*fig.layout.shapes, *fig.layout.annotations)
-            if el.name and el.name.startswith(prefix)}
+def equation_terms(v, arrs):
+    return set(re.findall(r'data-term="([a-z_]+)"', " ".join(a + b for a, b in equation_rows(v, arrs, "en"))))
 
 
 @pytest.mark.parametrize("direction", ["forward", "backward"])
@@ -85,67 +88,79 @@ def test_out_of_range_step_or_unit_is_refused():
 def test_lstm_drawing_numbers_are_the_trace_values(lang):
     net, trace = run("LSTM")
     t, unit = 4, 2
-    v = step_values(layer_arrays(net, trace), t, unit)
-    fig = lstm_cell_figure(v, lang)
-    vals = named(fig, "val:")
-    assert set(vals) == LSTM_VALUES
+    arrs = layer_arrays(net, trace)
+    d = lstm_diagram()
+    vals = step_data(arrs, t, unit, d, lang)["vals"]
+    assert set(vals) == set(d.named("val:")) == LSTM_VALUES
     for gate in ("input", "forget", "candidate", "output", "cell", "hidden"):
-        expected = fmt_num(float(trace.gate(gate)[0, t, unit]), 2, lang)
-        assert f"<b>{expected}</b>" in vals[gate].text, (gate, vals[gate].text)
-    assert fmt_num(float(trace.gate("cell")[0, t - 1, unit]), 2, lang) in vals["c_prev"].text
-    assert fmt_num(float(trace.gate("hidden")[0, t - 1, unit]), 2, lang) in vals["h_prev"].text
-    assert fmt_num(float(trace.x[0, t, 0]), 2, lang) in vals["x"].text
+        assert vals[gate] == num(float(trace.gate(gate)[0, t, unit]), lang, 2), gate
+    assert vals["c_prev"] == num(float(trace.gate("cell")[0, t - 1, unit]), lang, 2)
+    assert vals["h_prev"] == num(float(trace.gate("hidden")[0, t - 1, unit]), lang, 2)
+    assert vals["x"] == num(float(trace.x[0, t, 0]), lang, 2)
     if lang == "pt-BR":
-        assert "," in vals["forget"].text
+        assert "," in vals["forget"]
 
 
 def test_lstm_drawing_layout_and_palette():
-    net, trace = run("LSTM")
-    fig = lstm_cell_figure(step_values(layer_arrays(net, trace), 1, 0))
-    boxes, ops = named(fig, "box:"), named(fig, "op:")
+    d = lstm_diagram()
+    boxes, ops = d.named("box:"), d.named("op:")
     assert set(boxes) == {"input", "forget", "candidate", "output"}
     assert set(ops) == {"mul_forget", "add", "mul_input", "tanh", "mul_output"}
-    assert len([s for s in fig.layout.shapes if s.name.startswith("wire:")]) == 18
+    assert len(d.named("wire:")) == 18
     for name, box in boxes.items():
-        assert box.line.color == colors.gate_color(name)
-    vals = named(fig, "val:")
+        assert box.color == colors.gate_color(name)
+    vals = d.named("val:")
     for name in ("input", "forget", "candidate", "output", "cell", "hidden"):
-        assert vals[name].font.color == colors.gate_color(name)
+        assert vals[name].color == colors.gate_color(name)
     palette = set(colors.GATE_COLORS.values()) | {colors.HISTORY, colors.CURSOR}
-    assert {s.line.color for s in fig.layout.shapes} <= palette
-    # an open gate is drawn darker than a shut one (box fill on the gate's own scale)
-    assert fig.layout.title.text.startswith("LSTM")
+    assert {e.color for e in d.elements} <= palette
+    # everything is drawn inside the diagram's extent
+    for e in d.elements:
+        for x, y in (*e.points, e.at):
+            assert d.x0 <= x <= d.x1 and d.y0 <= y <= d.y1, e.name
 
 
 def test_gru_drawing_numbers_layout_and_palette():
     net, trace = run("GRU")
     t, unit = 5, 3
-    v = step_values(layer_arrays(net, trace), t, unit)
-    fig = gru_cell_figure(v, "en")
-    assert cell_figure(v).layout.title.text == fig.layout.title.text
-    vals, boxes, ops = named(fig, "val:"), named(fig, "box:"), named(fig, "op:")
-    assert set(vals) == GRU_VALUES
+    arrs = layer_arrays(net, trace)
+    d = gru_diagram()
+    assert diagram("GRU").kind == "GRU" and diagram("LSTM").kind == "LSTM"
+    vals = step_data(arrs, t, unit, d, "en")["vals"]
+    assert set(vals) == set(d.named("val:")) == GRU_VALUES
+    boxes, ops = d.named("box:"), d.named("op:")
     assert set(boxes) == {"update", "reset", "candidate"}
     assert set(ops) == {"mul_update", "add", "one_minus", "mul_reset", "mul_candidate"}
-    assert len([s for s in fig.layout.shapes if s.name.startswith("wire:")]) == 17
+    assert len(d.named("wire:")) == 17
     for gate in ("reset", "update", "candidate", "hidden"):
-        assert f"<b>{fmt_num(float(trace.gate(gate)[0, t, unit]), 2, 'en')}</b>" in vals[gate].text
-        assert vals[gate].font.color == colors.gate_color(gate)
-    assert f"<b>{fmt_num(1 - float(trace.gate('update')[0, t, unit]), 2, 'en')}</b>" in vals["one_minus_z"].text
+        assert vals[gate] == num(float(trace.gate(gate)[0, t, unit]), "en", 2)
+        assert d.named("val:")[gate].color == colors.gate_color(gate)
+    assert vals["one_minus_z"] == num(1 - float(trace.gate("update")[0, t, unit]), "en", 2)
     for name, box in boxes.items():
-        assert box.line.color == colors.gate_color(name)
+        assert box.color == colors.gate_color(name)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_every_term_of_the_diagram_is_a_term_of_the_equations(kind):
+    net, trace = run(kind)
+    arrs = layer_arrays(net, trace)
+    v = step_values(arrs, 2, 1)
+    d = diagram(kind)
+    assert d.terms == equation_terms(v, arrs)
+    assert {e.term for e in d.elements if e.kind in ("box", "val")} <= set(v)  # numbers come from step_values
 
 
 def test_box_fill_follows_the_gate_value():
     net, trace = run("LSTM")
-    v = dict(step_values(layer_arrays(net, trace), 1, 0))
-    v["forget"], v["input"] = 0.98, 0.02
-    boxes = named(lstm_cell_figure(v), "box:")
+    arrs = layer_arrays(net, trace)
+    arrs["gates"]["forget"][1, 0], arrs["gates"]["input"][1, 0] = 0.98, 0.02
+    fills = step_data(arrs, 1, 0, lstm_diagram(), "en")["fills"]
 
     def lightness(c):
         return sum(int(p) for p in c[c.index("(") + 1:-1].split(","))
 
-    assert lightness(boxes["forget"].fillcolor) < lightness(boxes["input"].fillcolor)
+    assert lightness(fills["forget"][0]) < lightness(fills["input"][0])
+    assert fills["forget"][1] == "#FFFFFF" and fills["input"][1] == "#000000"  # the label reads on its fill
 
 
 def test_demo_input_standardises_the_last_window():
