@@ -127,3 +127,33 @@ def status_message(job: TrainingJob, lang: str) -> None:
     else:
         st.success(translate(lang, "train.status.completed", epochs=len(job.rows), best_epoch=best),
                    icon=":material/check_circle:")
+
+
+def trained_model_or_stop(page: str, loaded, lang: str):
+    """The session's trained model for a page that shows one (``page``: "gates", "explore", the prefix of its
+    catalog keys); otherwise the page ends here, after the live panel of a run in progress, or after an offer
+    to train the default model on this series and a link to the Train page."""
+    from lstm_core.errors import CoreError
+    from ui import state, trainer
+
+    job = trainer.current_job()
+    trainer.collect(job)
+    if job is not None and not job.done:
+        st.info(translate(lang, f"{page}.training_now"), icon=":material/hourglass_top:")
+        live_panel(job, lang, key=page)
+        widgets.stop_page()
+    model = state.get_model()
+    if model is not None:
+        return model
+    stale = state.get_model(allow_stale=True) is not None
+    st.info(translate(lang, f"{page}.stale_model" if stale else f"{page}.no_model"), icon=":material/school:")
+    if st.button(translate(lang, f"{page}.train_default"), type="primary", icon=":material/play_arrow:",
+                 key=f"{page}.train_btn"):
+        try:
+            trainer.start_training(loaded, trainer.default_config(loaded))
+            st.rerun()
+        except CoreError as exc:
+            widgets.show_error(exc)
+    st.page_link("views/train.py", label=translate(lang, f"{page}.to_train"), icon=":material/model_training:",
+                 query_params=widgets.page_params())
+    widgets.stop_page()

@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_core.errors import CoreError
-from ui import explore_runs, state, trainer, training_panel, widgets
+from ui import explore_runs, state, training_panel, widgets
 from ui import explore_text as text
 from ui.explore_drivers import MAX_ROWS, METHODS
 from ui.explore_order import MEMORY_GATE, orders_for, unit_order
@@ -36,30 +36,10 @@ BRUSH_CONFIG = {**widgets.PLOTLY_CONFIG, "modeBarButtonsToRemove": ["lasso2d"]} 
 
 lang = current_lang()
 loaded = state.get_series()
-job = trainer.current_job()
-trainer.collect(job)
-
 st.title(t("nav.explore"))
 st.caption(t("explore.intro"))
 
-if job is not None and not job.done:
-    st.info(t("explore.training_now"), icon=":material/hourglass_top:")
-    training_panel.live_panel(job, lang, key="explore")
-    widgets.stop_page()
-
-model = state.get_model()
-if model is None:
-    stale = state.get_model(allow_stale=True) is not None
-    st.info(t("explore.stale_model" if stale else "explore.no_model"), icon=":material/school:")
-    if st.button(t("explore.train_default"), type="primary", icon=":material/play_arrow:", key="explore.train_btn"):
-        try:
-            trainer.start_training(loaded, trainer.default_config(loaded))
-            st.rerun()
-        except CoreError as exc:
-            widgets.show_error(exc)
-    st.page_link("views/train.py", label=t("explore.to_train"), icon=":material/model_training:",
-                 query_params=widgets.page_params())
-    widgets.stop_page()
+model = training_panel.trained_model_or_stop("explore", loaded, lang)
 
 cfg = model.config
 values = loaded.series.to_numpy(dtype=np.float64)

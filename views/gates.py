@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_core.errors import CoreError
-from ui import state, teaching, traces, trainer, training_panel, widgets
+from ui import state, teaching, traces, training_panel, widgets
 from ui.cell_values import saturation_fractions
 from ui.components.chart_player import AnimatedChart, chart_player
 from ui.i18n import current_lang, fmt_num, t, translate
@@ -37,30 +37,10 @@ lang = current_lang()
 
 
 loaded = state.get_series()
-job = trainer.current_job()
-trainer.collect(job)
-
 st.title(t("nav.gates"))
 st.caption(t("gates.intro"))
 
-if job is not None and not job.done:
-    st.info(t("gates.training_now"), icon=":material/hourglass_top:")
-    training_panel.live_panel(job, lang, key="gates")
-    widgets.stop_page()
-
-model = state.get_model()
-if model is None:
-    stale = state.get_model(allow_stale=True) is not None
-    st.info(t("gates.stale_model" if stale else "gates.no_model"), icon=":material/school:")
-    if st.button(t("gates.train_default"), type="primary", icon=":material/play_arrow:", key="gates.train_btn"):
-        try:
-            trainer.start_training(loaded, trainer.default_config(loaded))
-            st.rerun()
-        except CoreError as exc:
-            widgets.show_error(exc)
-    st.page_link("views/train.py", label=t("gates.to_train"), icon=":material/model_training:",
-                 query_params=widgets.page_params())
-    widgets.stop_page()
+model = training_panel.trained_model_or_stop("gates", loaded, lang)
 
 cfg = model.config
 values = loaded.series.to_numpy(dtype=np.float64)
