@@ -326,6 +326,7 @@ def _room(base_url: str, lang: str, n: int, timeout: float, ready, go, done_at, 
         cell = CLASSROOM_CELLS[k % len(CLASSROOM_CELLS)]
         try:
             await s.goto("choose-data", timeout)
+            await s.choose(tr("data.source"), tr("data.source_bundled"), timeout, kind="radio")  # from the teaching series
             await s.choose(tr("data.bundled_pick"), items[k].name.get(lang) or items[k].id, timeout)
             await s.goto("train-network", timeout)
             await s.choose(tr("train.cell"), tr(f"cell_kind.{cell}"), timeout)

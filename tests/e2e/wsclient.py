@@ -141,10 +141,11 @@ class StreamlitSession:
                 return w
         raise SessionError(f"no {kind} labelled {label!r}; have {[(w.kind, w.label) for w in self.widgets.values()]}")
 
-    async def choose(self, label: str, option: str, timeout: float = 120.0) -> None:
+    async def choose(self, label: str, option: str, timeout: float = 120.0, kind: str = "selectbox") -> None:
+        """Pick ``option`` (as shown) in the selectbox, or with ``kind="radio"`` the radio, labelled ``label``."""
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-        w = self.widget("selectbox", label)
+        w = self.widget(kind, label)
         if option not in w.options:
             raise SessionError(f"{option!r} is not an option of {label!r}: {w.options}")
         w.value = option
