@@ -51,7 +51,7 @@ def _closed_tab(browser, warmed: str) -> None:
         assert _training(page_a), "session A's run did not start"
         a.close()
         closed = time.monotonic()
-        page_b.locator('[data-testid="stMain"] button', has_text=translate("en", "train.start")).first.click()
+        _start_long_run(page_b, 1000)  # long too, so its live panel is on screen whenever it polls
         while not _training(page_b) and time.monotonic() - closed < 60:
             time.sleep(0.2)
         waited = time.monotonic() - closed
