@@ -24,7 +24,8 @@ from streamlit.testing.v1 import AppTest
 import budgets
 from lstm_core.errors import CoreError
 from lstm_core.io import load_arrays, save_arrays
-from tests.conftest import APP, open_app
+from tests.conftest import open_app
+from tests.test_page_forecast import _new_session
 from tests.test_page_forecast_files import _file, _run_with
 from ui import markup, state
 from ui.i18n import translate
@@ -68,13 +69,7 @@ def _assert_inert(at: AppTest) -> None:
 
 
 def _forecast_link(query: dict, lang: str = "en", classroom: bool = False) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    if classroom:
-        at.query_params["classroom"] = "1"
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
+    at = _new_session(query, lang, classroom)
     at.switch_page(FORECAST).run()
     return at
 

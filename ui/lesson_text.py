@@ -3,7 +3,7 @@ picture on screen might not bear out (pure: no Streamlit)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -64,15 +64,19 @@ def _layer0(snapshot: Any) -> dict[str, np.ndarray]:
     return {name: a for (layer, d, name), a in snapshot.gates.items() if layer == 0 and d == "forward"}
 
 
-def about_my_network(step: str, model: Any, replay: Any, values: np.ndarray, lang: str) -> list[str]:
+def about_my_network(step: str, model: Any, replay: Any, values: np.ndarray, lang: str,
+                     gates_of: Callable[[], tuple[dict[str, np.ndarray], np.ndarray]] | None = None) -> list[str]:
     """The answer's sentences about the learner's own network for lesson step ``step`` ("gates", "replay"; none
-    for the others): ``model`` a ``state.TrainedModel`` or None, ``replay`` a ``state.ReplayBuffer`` or None."""
+    for the others): ``model`` a ``state.TrainedModel`` or None, ``replay`` a ``state.ReplayBuffer`` or None.
+    ``gates_of()`` gives ``first_window_gates`` of the model (a page passes its cached trace; by default they
+    are computed here)."""
     if step == "gates":
         if model is None:
             return [translate(lang, "lesson.mine.untrained")]
         if model.config.cell != "lstm":
             return [translate(lang, "lesson.mine.not_lstm")]
-        return gates_reveal(*first_window_gates(model.forecaster, values), lang)
+        gates, x = gates_of() if gates_of is not None else first_window_gates(model.forecaster, values)
+        return gates_reveal(gates, x, lang)
     if step == "replay":
         if replay is None or len(replay.snapshots) < 2:
             return [translate(lang, "lesson.mine.untrained")]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 
-from ui import state
+from ui import state, teaching
 from ui.plots.colors import GATES_BY_CELL, cell_range
 
 
@@ -80,3 +80,10 @@ def cached_trace(model: state.TrainedModel, key: str, start: int, end: int, seri
     return view
 
 
+def first_window_gates(model: state.TrainedModel, loaded: state.LoadedSeries) -> tuple[dict, np.ndarray]:
+    """Layer 0's forward gates ``{name: (T, H)}`` on the Gates page's default stretch, and the values read
+    there, from this session's trace cache (the Gates page and the lesson share the entry)."""
+    values = loaded.series.to_numpy(dtype=np.float64)
+    start, end = teaching.gates_window(values.size, model.config.window)
+    view = cached_trace(model, model.fingerprint, start, end, values, np.asarray(loaded.series.index))
+    return {name: view.gates[(0, "forward", name)] for name in view.names}, view.values

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import state, widgets
+from ui import state, traces, widgets
 from ui import vanishing_runs as runs
 from ui.i18n import current_lang, t
 from ui.lesson_text import about_my_network
@@ -52,7 +52,9 @@ for n, (step, page, minutes) in enumerate(STEPS, start=1):
                 st.markdown(lesson_reveal(runs.first_step_share(LESSON_LAG), LESSON_LAG, lang))
             else:
                 st.markdown(t(f"{key}.reveal"))
-                for line in about_my_network(step, state.get_model(), state.get_replay(), values, lang):
+                model = state.get_model()
+                for line in about_my_network(step, model, state.get_replay(), values, lang,
+                                             gates_of=lambda m=model: traces.first_window_gates(m, state.get_series())):
                     st.markdown(line)
 
 st.subheader(t("lesson.wrap_title"))
